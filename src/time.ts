@@ -1,0 +1,148 @@
+import { DateTime, IANAZone } from "luxon";
+
+/**
+ * Time in Kontinuum: luxon is used here, once, to build a table of the period's local days.
+ * Everything after works in absolute minutes (minutes since the Unix epoch) with plain arithmetic.
+ */
+
+/** One local calendar day: where its wall clock starts and, on a DST day, where it jumps. */
+export interface LocalDay {
+  date: string; // YYYY-MM-DD
+  weekday: number; // 1 = Monday .. 7 = Sunday
+  /** absolute minute at which the local day starts */
+  start: number;
+  /** wall-clock minute of day at `start` (0 unless midnight itself does not exist) */
+  wallAtStart: number;
+  /** absolute minute at which the next local day starts (1440 ± 60 after start on DST days) */
+  end: number;
+  /** offset change inside the day: at wall minute `wall` (old offset) the clock moves by `delta` */
+  transition?: { wall: number; delta: number };
+}
+
+export function isValidZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidDate(date: string): boolean {
+  const m = DATE_RE.exec(date);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
+}
+
+/** Calendar arithmetic on YYYY-MM-DD strings: zone-free. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  const a = Date.parse(`${from}T00:00:00Z`);
+  const b = Date.parse(`${to}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
+
+export function weekdayOf(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isValidClock(hhmm: string): boolean {
+  return HHMM_RE.test(hhmm);
+}
+
+/** "07:30" -> 450 */
+export function clockToMinute(hhmm: string): number {
+  const m = HHMM_RE.exec(hhmm);
+  if (!m) throw new Error(`not a HH:MM clock time: ${hhmm}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** 450 -> "07:30" */
+export function minuteToClock(minute: number): string {
+  const m = ((minute % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+const toMinute = (dt: DateTime): number => Math.round(dt.toMillis() / 60_000);
+
+/** Builds the local-day table for `count` days from `firstDate` in `zone` (luxon, once). */
+export function buildLocalDays(zone: string, firstDate: string, count: number): LocalDay[] {
+  const days: LocalDay[] = [];
+  for (let i = 0; i < count; i++) {
+    const date = addDays(firstDate, i);
+    const startDt = DateTime.fromISO(date, { zone }).startOf("day");
+    const nextDt = DateTime.fromISO(addDays(date, 1), { zone }).startOf("day");
+    const start = toMinute(startDt);
+    const end = toMinute(nextDt);
+    const day: LocalDay = {
+      date,
+      weekday: weekdayOf(date),
+      start,
+      wallAtStart: startDt.hour * 60 + startDt.minute,
+      end,
+    };
+    const offsetAt = (abs: number) => DateTime.fromMillis(abs * 60_000, { zone }).offset;
+    const before = offsetAt(start);
+    const after = offsetAt(end - 1);
+    if (before !== after) {
+      // first absolute minute carrying the new offset (one change a day at most, as in every IANA zone in use)
+      let lo = start;
+      let hi = end - 1;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (offsetAt(mid) === before) lo = mid + 1;
+        else hi = mid;
+      }
+      day.transition = { wall: day.wallAtStart + (lo - start), delta: after - before };
+    }
+    days.push(day);
+  }
+  return days;
+}
+
+/**
+ * Absolute minute of wall-clock `minute` (0..1439) on `day`; null when that wall time does not
+ * exist (spring forward). An ambiguous wall time (autumn, the repeated hour) takes the earlier
+ * instant, i.e. summer time, as the README states.
+ */
+export function wallToAbs(day: LocalDay, minute: number): number | null {
+  if (minute < day.wallAtStart) return null;
+  const base = day.start + (minute - day.wallAtStart);
+  const t = day.transition;
+  if (!t || minute < t.wall) return base;
+  if (t.delta > 0) return minute < t.wall + t.delta ? null : base - t.delta;
+  return base - t.delta; // after the repeated hour: later by |delta|
+}
+
+/** Wall-clock minute of day of an absolute minute that falls on `day`. */
+export function absToWall(day: LocalDay, abs: number): number {
+  const elapsed = abs - day.start;
+  const t = day.transition;
+  if (!t) return day.wallAtStart + elapsed;
+  const transitionAbs = day.start + (t.wall - day.wallAtStart);
+  return day.wallAtStart + elapsed + (abs >= transitionAbs ? t.delta : 0);
+}
+
+/** ISO-8601 with the zone's offset at that instant, e.g. 2026-10-25T07:30:00+01:00 (output only). */
+export function absToIso(abs: number, zone: string): string {
+  return DateTime.fromMillis(abs * 60_000, { zone }).toISO({ suppressMilliseconds: true })!;
+}
+
+/** Local date and HH:MM of an absolute minute (output only). */
+export function absToLocal(abs: number, zone: string): { date: string; clock: string } {
+  const dt = DateTime.fromMillis(abs * 60_000, { zone });
+  return { date: dt.toISODate()!, clock: dt.toFormat("HH:mm") };
+}
+
+/** Parses an ISO-8601 timestamp with an offset to an absolute minute; null when malformed. */
+export function isoToAbs(iso: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return null;
+  const dt = DateTime.fromISO(iso, { setZone: true });
+  if (!dt.isValid) return null;
+  return Math.floor(dt.toMillis() / 60_000);
+}
