@@ -8,6 +8,7 @@ import { readSchedule, scheduleToCsv } from "../io/schedule.js";
 import { computeMetrics } from "../metrics.js";
 import { formatComparison, formatMetrics } from "../report.js";
 import { formatViolation, validateSchedule } from "../validation/validate.js";
+import { scheduleCommand } from "./schedule.js";
 
 const USAGE = `kontinuum: staff scheduling for relationship continuity (hemtjänst)
 
@@ -95,6 +96,7 @@ const commands: Record<string, (args: string[], io: Out) => number | Promise<num
     io.out(`wrote ${values.out}.before.csv (hand-made: U21401 ${m.u21401}, ${m.unassigned} unassigned)`);
     return 0;
   },
+  schedule: scheduleCommand,
 };
 
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {

@@ -112,7 +112,7 @@ export function generateDistrict(options: DistrictOptions): RosterInput {
         const shifts = dates.filter(works).map(shift);
         caregivers.push({
           id: `${prefix}${String(caregivers.filter((c) => c.id.startsWith(prefix)).length + 1).padStart(2, "0")}`,
-          ...(chance(0.5) || prefix === "n" ? { skills: ["insulin"] } : {}),
+          ...(k % 2 === 0 ? { skills: ["insulin"] } : {}), // insulin delegation for every other caregiver
           ...(chance(0.2) ? { languages: ["sv", pick(LANGUAGES, random)[0]] } : { languages: ["sv"] }),
           ...(partTime ? { maxMinutes: shifts.length * 330 } : {}),
           shifts,

@@ -1,0 +1,342 @@
+import type { Occurrence, Roster, Schedule } from "../src/model.js";
+import { koladaClients } from "../src/metrics.js";
+import { seededRandom } from "../src/random.js";
+import { TravelMatrix } from "../src/travel.js";
+import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
+import { lowerBound, RouteState } from "./routes.js";
+
+/**
+ * The continuity optimizer. Objective, lexicographic by weights:
+ *   unassigned occurrences >> distinct caregivers per client (Kolada-counted clients weigh
+ *   most) >> kontaktperson, preferred caregivers, language >> travel minutes.
+ * Phase 1 builds a team-first schedule; phase 2 is a large-neighbourhood search that takes a
+ * client's least-used caregiver away and gives those visits to the client's team, ejecting
+ * other clients' visits when a team member is busy. Every move is an exact insertion, so the
+ * schedule keeps every hard rule at every step.
+ */
+
+export interface SolveProgress {
+  phase: "construct" | "improve" | "done";
+  /** the objective of the best schedule so far (lower is better) */
+  best: number;
+  unassigned: number;
+  distinctSum: number;
+  elapsedMs: number;
+  /** 0..1 of the time limit */
+  fraction: number;
+}
+
+export interface SolveOptions {
+  seed?: number;
+  timeLimitSeconds?: number;
+  onProgress?: (p: SolveProgress) => void;
+  /** stop early when this many improvement attempts in a row found nothing better */
+  patience?: number;
+}
+
+export interface SolveResult {
+  schedule: Schedule;
+  objective: number;
+  iterations: number;
+  elapsedMs: number;
+}
+
+const W_UNASSIGNED = 1_000_000;
+const W_DISTINCT_COUNTED = 3_000;
+const W_DISTINCT = 1_000;
+const W_CONTACT = 40;
+const W_PREFERRED = 10;
+const W_LANGUAGE = 10;
+const W_TRAVEL = 3;
+// annealing temperatures, in objective units (a distinct caregiver costs 1000-3000)
+const T_START = 600;
+const T_END = 5;
+
+type JournalEntry = { placed: boolean; o: Occurrence; cgs: number[]; start: number };
+
+/** RouteState plus the objective's bookkeeping and an undo journal. */
+class Plan {
+  readonly state: RouteState;
+  readonly counts: Int32Array[]; // client -> caregiver -> continuity visits
+  readonly distinct: Int32Array;
+  readonly weight: Float64Array;
+  unassigned: number;
+  prefCost = 0;
+  journal: JournalEntry[] = [];
+
+  constructor(readonly roster: Roster, travel: TravelMatrix) {
+    this.state = new RouteState(roster, travel);
+    this.counts = roster.clients.map(() => new Int32Array(roster.caregivers.length));
+    this.distinct = new Int32Array(roster.clients.length);
+    const counted = koladaClients(roster);
+    this.weight = Float64Array.from(roster.clients, (c) => (counted.has(c.index) ? W_DISTINCT_COUNTED : W_DISTINCT));
+    this.unassigned = roster.occurrences.length;
+  }
+
+  /** Preference cost of a team on an occurrence: kontaktperson, preferred caregivers, language. */
+  preference(o: Occurrence, cgs: readonly number[]): number {
+    const client = this.roster.clients[o.client]!;
+    let cost = 0;
+    if (client.contactPerson !== undefined && !cgs.includes(client.contactPerson)) cost += W_CONTACT;
+    if (client.preferred.length && !cgs.some((c) => client.preferred.includes(c))) cost += W_PREFERRED;
+    if (client.language && !cgs.some((c) => this.roster.caregivers[c]!.languages.has(client.language!))) cost += W_LANGUAGE;
+    return cost;
+  }
+
+  private account(o: Occurrence, cgs: readonly number[], sign: 1 | -1): void {
+    this.unassigned -= sign;
+    this.prefCost += sign * this.preference(o, cgs);
+    if (o.kind !== "care") return;
+    const counts = this.counts[o.client]!;
+    for (const cg of cgs) {
+      const before = counts[cg]!;
+      counts[cg] = before + sign;
+      if (before === 0 && sign === 1) this.distinct[o.client]!++;
+      if (before === 1 && sign === -1) this.distinct[o.client]!--;
+    }
+  }
+
+  place(o: Occurrence, cgs: readonly number[], start: number): void {
+    this.state.place(cgs, o, start);
+    this.account(o, cgs, 1);
+    this.journal.push({ placed: true, o, cgs: [...cgs], start });
+  }
+
+  remove(o: Occurrence): void {
+    const cgs = [...this.state.assigned[o.index]!];
+    const start = this.state.start[o.index]!;
+    this.state.remove(o);
+    this.account(o, cgs, -1);
+    this.journal.push({ placed: false, o, cgs, start });
+  }
+
+  /** Inserts with the given caregiver order, recording the move. */
+  insert(o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
+    if (!insertOccurrence(this.state, o, ordered, fixed)) return false;
+    const cgs = [...this.state.assigned[o.index]!];
+    const start = this.state.start[o.index]!;
+    // insertOccurrence placed it directly; book it here
+    this.state.remove(o);
+    this.place(o, cgs, start);
+    return true;
+  }
+
+  undoTo(mark: number): void {
+    while (this.journal.length > mark) {
+      const e = this.journal.pop()!;
+      if (e.placed) {
+        this.state.remove(e.o);
+        this.account(e.o, e.cgs, -1);
+      } else {
+        this.state.place(e.cgs, e.o, e.start);
+        this.account(e.o, e.cgs, 1);
+      }
+    }
+  }
+
+  distinctCost(): number {
+    let sum = 0;
+    for (let c = 0; c < this.distinct.length; c++) sum += this.weight[c]! * this.distinct[c]!;
+    return sum;
+  }
+
+  travelMinutes(): number {
+    // worked = visit minutes + route travel; visit minutes are fixed once everything is assigned
+    let worked = 0;
+    for (const w of this.state.worked) worked += w;
+    let visits = 0;
+    for (const o of this.roster.occurrences) if (this.state.start[o.index]! >= 0) visits += o.duration * o.staff;
+    return worked - visits;
+  }
+
+  objective(): number {
+    return W_UNASSIGNED * this.unassigned + this.distinctCost() + this.prefCost + W_TRAVEL * this.travelMinutes();
+  }
+}
+
+/** How many of a client's visits each caregiver could do at all (shift and eligibility): team material. */
+function coverage(roster: Roster, state: RouteState): Int32Array[] {
+  const cover = roster.clients.map(() => new Int32Array(roster.caregivers.length));
+  for (const o of roster.occurrences)
+    for (const c of roster.caregivers)
+      if (state.eligible(c.index, o) && c.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration)))
+        cover[o.client]![c.index]!++;
+  return cover;
+}
+
+export function solveHomecare(roster: Roster, options: SolveOptions = {}): SolveResult {
+  const started = Date.now();
+  const limitMs = (options.timeLimitSeconds ?? 30) * 1000;
+  const random = seededRandom(options.seed ?? 1);
+  const travel = new TravelMatrix(roster.clients, roster.travel);
+  const plan = new Plan(roster, travel);
+  const { state } = plan;
+  const cover = coverage(roster, state);
+  const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
+  const candidates = candidatesByDay(state);
+  const report = (phase: SolveProgress["phase"]) =>
+    options.onProgress?.({
+      phase,
+      best: plan.objective(),
+      unassigned: plan.unassigned,
+      distinctSum: plan.distinct.reduce((s, n) => s + n, 0),
+      elapsedMs: Date.now() - started,
+      fraction: Math.min(1, (Date.now() - started) / limitMs),
+    });
+
+  /** Team-first order: kontaktperson, the client's current team, then who could serve most of its visits. */
+  const teamFirst = (o: Occurrence, cgs: number[], avoid = -1): number[] => {
+    const client = roster.clients[o.client]!;
+    const counts = plan.counts[o.client]!;
+    const covers = cover[o.client]!;
+    const stops = state.stops;
+    const score = (cg: number) => {
+      let s = covers[cg]! * 100 + counts[cg]! * 1000;
+      if (counts[cg]! > 0) s += 1_000_000;
+      if (cg === client.contactPerson) s += 3_000_000;
+      if (client.preferred.includes(cg)) s += 20_000;
+      if (client.language && roster.caregivers[cg]!.languages.has(client.language)) s += 20_000;
+      if (cg === avoid) s -= 10_000_000;
+      const list = stops[cg]!;
+      const prev = list[lowerBound(list, o.earliest) - 1];
+      if (prev && o.earliest - prev.end < 180) s -= 30 * travel.between(prev.client, o.client);
+      return s;
+    };
+    const scored = cgs.map((cg) => [cg, score(cg)] as const);
+    scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return scored.map(([cg]) => cg);
+  };
+
+  report("construct");
+  construct(state, byDifficulty(roster.occurrences), teamFirst, (o, cgs) => {
+    // construct placed it in the route state; book it through the plan so its counts follow
+    const start = state.start[o.index]!;
+    const team = [...cgs];
+    state.remove(o);
+    plan.place(o, team, start);
+  });
+  plan.journal = [];
+  report("construct");
+
+  // ---- improvement: large-neighbourhood search over clients' least-used caregivers
+  const clientOccurrences = roster.clients.map(() => [] as Occurrence[]);
+  for (const o of roster.occurrences) clientOccurrences[o.client]!.push(o);
+  let best = plan.objective();
+  let iterations = 0;
+  let sinceImprovement = 0;
+  const patience = options.patience ?? 400_000;
+  let lastReport = Date.now();
+
+  const reinsert = (o: Occurrence, avoid = -1): boolean =>
+    plan.insert(o, teamFirst(o, candidates(o), avoid), pinned.get(o.index) ?? []);
+
+  /** Places `o` with team member `cg` by ejecting the visits in its way, then re-placing those. */
+  const ejectInto = (o: Occurrence, cg: number): boolean => {
+    const list = state.stops[cg]!;
+    const from = o.earliest - 90;
+    const to = o.latest + o.duration + 90;
+    const blocking = list.filter((s) => s.end > from && s.start < to && !pinned.has(s.occurrence)).map((s) => roster.occurrences[s.occurrence]!);
+    if (!blocking.length || blocking.length > 3) return false;
+    for (const b of blocking) plan.remove(b);
+    if (!plan.insert(o, [cg], pinned.get(o.index) ?? [])) return false;
+    for (const b of blocking) if (!reinsert(b)) return false;
+    return true;
+  };
+
+  /** Repair: each unassigned occurrence tries every eligible caregiver, ejecting what is in the way. */
+  const repair = () => {
+    for (const o of roster.occurrences) {
+      if (state.start[o.index]! >= 0) continue;
+      const before = plan.objective();
+      for (const cg of teamFirst(o, candidates(o))) {
+        const mark = plan.journal.length;
+        if ((o.staff === 1 ? ejectInto(o, cg) : reinsert(o)) && plan.objective() < before) break;
+        plan.undoTo(mark);
+      }
+      plan.journal = [];
+    }
+    best = plan.objective();
+  };
+  repair();
+  let current = plan.objective();
+  best = current;
+  let bestSnapshot = snapshot(state);
+
+  while (Date.now() - started < limitMs && sinceImprovement < patience) {
+    iterations++;
+    if (plan.unassigned > 0 && iterations % 500 === 0) {
+      repair();
+      current = plan.objective();
+    }
+    // a client with room to gain, weighted by its weight and distinct count
+    const c = pickClient(plan, random);
+    if (c < 0) break;
+    const counts = plan.counts[c]!;
+    const team: number[] = [];
+    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0) team.push(cg);
+    if (team.length <= 1) continue;
+    team.sort((a, b) => counts[a]! - counts[b]! || a - b);
+    const victim = team[Math.floor(random() * Math.min(2, team.length))]!;
+    const moving = clientOccurrences[c]!.filter((o) => state.assigned[o.index]!.includes(victim) && !pinned.has(o.index));
+    const mark = plan.journal.length;
+    for (const o of moving) plan.remove(o);
+    let ok = true;
+    for (const o of moving) {
+      if (reinsert(o, victim)) continue;
+      const members = team.filter((cg) => cg !== victim && state.eligible(cg, o)).sort((a, b) => counts[b]! - counts[a]!);
+      let placed = false;
+      for (const cg of members.slice(0, 3)) {
+        const inner = plan.journal.length;
+        if (ejectInto(o, cg)) {
+          placed = true;
+          break;
+        }
+        plan.undoTo(inner);
+      }
+      if (!placed && !reinsert(o)) ok = false;
+    }
+    const value = ok ? plan.objective() : Infinity;
+    // simulated annealing: a worse schedule is kept with probability exp(-delta / T), T cooling over the time limit
+    const temperature = T_START * Math.pow(T_END / T_START, Math.min(1, (Date.now() - started) / limitMs));
+    if (value < current || (value < Infinity && random() < Math.exp(-(value - current) / temperature))) {
+      current = value;
+    } else {
+      plan.undoTo(mark);
+    }
+    if (current < best) {
+      best = current;
+      bestSnapshot = snapshot(state);
+      sinceImprovement = 0;
+    } else sinceImprovement++;
+    plan.journal = [];
+    if (Date.now() - lastReport > 250) {
+      lastReport = Date.now();
+      report("improve");
+    }
+  }
+  // back to the best schedule seen: lift everything, then place the snapshot (it was a whole valid state)
+  if (plan.objective() > best) {
+    for (const o of roster.occurrences) if (state.start[o.index]! >= 0) plan.remove(o);
+    for (const o of roster.occurrences) if (bestSnapshot.start[o.index]! >= 0) plan.place(o, bestSnapshot.assigned[o.index]!, bestSnapshot.start[o.index]!);
+    plan.journal = [];
+  }
+  report("done");
+  return { schedule: toSchedule(state), objective: plan.objective(), iterations, elapsedMs: Date.now() - started };
+}
+
+function snapshot(state: RouteState): { start: Int32Array; assigned: number[][] } {
+  return { start: state.start.slice(), assigned: state.assigned.map((a) => [...a]) };
+}
+
+/** A client to improve, drawn in proportion to weight × (distinct − 1). */
+function pickClient(plan: Plan, random: () => number): number {
+  let total = 0;
+  for (let c = 0; c < plan.distinct.length; c++) total += plan.weight[c]! * Math.max(0, plan.distinct[c]! - 1);
+  if (total <= 0) return -1;
+  let r = random() * total;
+  for (let c = 0; c < plan.distinct.length; c++) {
+    r -= plan.weight[c]! * Math.max(0, plan.distinct[c]! - 1);
+    if (r <= 0) return c;
+  }
+  return plan.distinct.length - 1;
+}

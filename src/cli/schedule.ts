@@ -1,0 +1,52 @@
+import { parseArgs } from "node:util";
+import { runHomecare } from "../../solver/run.js";
+import { compareMetrics } from "../compare.js";
+import { readTextFile, writeTextFile } from "../io/files.js";
+import { readRoster } from "../io/roster.js";
+import { readSchedule, scheduleToCsv, scheduleToJson } from "../io/schedule.js";
+import { computeMetrics } from "../metrics.js";
+import { formatComparison, formatMetrics } from "../report.js";
+import { progressBar } from "./progress.js";
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+
+/** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
+export function scheduleCommand(args: string[], io: Out): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      csv: { type: "string" },
+      "time-limit": { type: "string", default: "30" },
+      seed: { type: "string", default: "1" },
+      compare: { type: "string" },
+      top: { type: "string", default: "15" },
+      quiet: { type: "boolean", short: "q" },
+    },
+  });
+  if (positionals.length !== 1) throw Object.assign(new Error("usage: kontinuum schedule ROSTER.json [options]"), { code: "ERR_PARSE_ARGS_USAGE" });
+  const rosterPath = positionals[0]!;
+  const timeLimit = Number(values["time-limit"]);
+  const seed = Number(values.seed);
+  if (!(timeLimit > 0)) throw Object.assign(new Error(`--time-limit must be a positive number of seconds`), { code: "ERR_PARSE_ARGS_VALUE" });
+  if (!Number.isInteger(seed)) throw Object.assign(new Error(`--seed must be a whole number`), { code: "ERR_PARSE_ARGS_VALUE" });
+  const roster = readRoster(readTextFile(rosterPath), rosterPath);
+  // read the hand-made schedule before solving, so a bad file fails fast
+  const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
+  const bar = values.quiet ? undefined : progressBar();
+  const run = runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
+  bar?.end();
+  const outPath = values.out ?? rosterPath.replace(/(\.roster)?\.json$/, "") + ".schedule.json";
+  writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
+  if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));
+  io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${(run.elapsedMs / 1000).toFixed(1)} s, ${run.iterations} improvement moves)`);
+  io.out(formatMetrics(run.metrics));
+  io.out(`lower bound on U21401:                  ${run.metrics.lowerBound.u21401 ?? "-"}`);
+  for (const u of run.schedule.unassigned.slice(0, 10)) io.out(`unassigned ${u.client}/${u.visit}/${u.date}: ${u.reason}`);
+  if (before) {
+    io.out("");
+    io.out(formatComparison(compareMetrics(computeMetrics(roster, before), run.metrics), Number(values.top)));
+  }
+  return 0;
+}
