@@ -30,8 +30,8 @@ export interface SolveOptions {
   seed?: number;
   timeLimitSeconds?: number;
   onProgress?: (p: SolveProgress) => void;
-  /** stop early when this many improvement attempts in a row found nothing better */
-  patience?: number;
+  /** improvement moves to make (the annealing schedule runs over these); the time limit may stop it sooner */
+  moves?: number;
 }
 
 export interface SolveResult {
@@ -174,6 +174,8 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const cover = coverage(roster, state);
   const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const candidates = candidatesByDay(state);
+  const moves = options.moves ?? 300_000;
+  let iterations = 0;
   const report = (phase: SolveProgress["phase"]) =>
     options.onProgress?.({
       phase,
@@ -181,7 +183,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       unassigned: plan.unassigned,
       distinctSum: plan.distinct.reduce((s, n) => s + n, 0),
       elapsedMs: Date.now() - started,
-      fraction: Math.min(1, (Date.now() - started) / limitMs),
+      fraction: Math.min(1, Math.max(iterations / moves, (Date.now() - started) / limitMs)),
     });
 
   /** Team-first order: kontaktperson, the client's current team, then who could serve most of its visits. */
@@ -222,9 +224,6 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const clientOccurrences = roster.clients.map(() => [] as Occurrence[]);
   for (const o of roster.occurrences) clientOccurrences[o.client]!.push(o);
   let best = plan.objective();
-  let iterations = 0;
-  let sinceImprovement = 0;
-  const patience = options.patience ?? 400_000;
   let lastReport = Date.now();
 
   const reinsert = (o: Occurrence, avoid = -1): boolean =>
@@ -262,7 +261,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   best = current;
   let bestSnapshot = snapshot(state);
 
-  while (Date.now() - started < limitMs && sinceImprovement < patience) {
+  while (iterations < moves && (iterations % 64 !== 0 || Date.now() - started < limitMs)) {
     iterations++;
     if (plan.unassigned > 0 && iterations % 500 === 0) {
       repair();
@@ -297,7 +296,8 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     }
     const value = ok ? plan.objective() : Infinity;
     // simulated annealing: a worse schedule is kept with probability exp(-delta / T), T cooling over the time limit
-    const temperature = T_START * Math.pow(T_END / T_START, Math.min(1, (Date.now() - started) / limitMs));
+    // cooling by move count, not by the clock, so a seed gives the same schedule on any machine
+    const temperature = T_START * Math.pow(T_END / T_START, iterations / moves);
     if (value < current || (value < Infinity && random() < Math.exp(-(value - current) / temperature))) {
       current = value;
     } else {
@@ -306,8 +306,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     if (current < best) {
       best = current;
       bestSnapshot = snapshot(state);
-      sinceImprovement = 0;
-    } else sinceImprovement++;
+    }
     plan.journal = [];
     if (Date.now() - lastReport > 250) {
       lastReport = Date.now();
