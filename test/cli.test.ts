@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+const dir = mkdtempSync(join(tmpdir(), "kontinuum-cli-"));
+const R = "fixtures/district.roster.json";
+const B = "fixtures/district.before.csv";
+
+describe("kontinuum CLI", () => {
+  it("score prints U21401, U21402 and U21436 of the bundled district's hand-made schedule", async () => {
+    const r = await run("score", R, B);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/U21401 \(mean distinct staff, 14 days\): +\d+\.\d/);
+    expect(r.out).toMatch(/U21402/);
+    expect(r.out).toMatch(/U21436/);
+    const json = JSON.parse((await run("score", R, B, "--json")).out);
+    for (const key of ["u21401", "u21402", "u21436", "counted", "travelMinutes", "unassigned"]) expect(json).toHaveProperty(key);
+  });
+
+  it("validate accepts the hand-made schedule and rejects a broken one naming occurrence, caregiver and rule", async () => {
+    expect((await run("validate", R, B)).code).toBe(0);
+    const lines = readFileSync(B, "utf8").trimEnd().split("\n");
+    const [client, visit, date, start, end, caregiver] = lines[1]!.split(",");
+    // give this visit to a caregiver who is on it already elsewhere: a second row for a one-person visit
+    const broken = [lines[0], ...lines.slice(1), `${client},${visit},${date},${start},${end},${caregiver === "d01" ? "d02" : "d01"}`].join("\n");
+    writeFileSync(join(dir, "broken.csv"), broken);
+    const r = await run("validate", R, join(dir, "broken.csv"));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`[staffCount] ${client}/${visit}/${date}`);
+  });
+
+  it("schedule writes JSON and CSV that validate, and compare shows the gain", async () => {
+    const out = join(dir, "ex.schedule.json");
+    const csv = join(dir, "ex.csv");
+    const r = await run("schedule", "fixtures/example.roster.json", "-o", out, "--csv", csv, "--time-limit", "20", "-q", "--compare", "fixtures/example.before.csv");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("lower bound on U21401");
+    expect(r.out).toMatch(/U21401 \(mean\) +\d/);
+    expect((await run("validate", "fixtures/example.roster.json", out)).code).toBe(0);
+    expect((await run("validate", "fixtures/example.roster.json", csv)).code).toBe(0);
+    const cmp = await run("compare", "fixtures/example.roster.json", "fixtures/example.before.csv", out, "--json");
+    const c = JSON.parse(cmp.out);
+    expect(c.after.u21401).toBeLessThan(c.before.u21401);
+    expect(c.clients[0].gain).toBeGreaterThanOrEqual(c.clients.at(-1).gain);
+  });
+
+  it("bad input exits 2 with the field path, never a stack trace", async () => {
+    const roster = JSON.parse(readFileSync("fixtures/example.roster.json", "utf8"));
+    roster.clients[3].visits[1].latest = "00:00";
+    roster.clients[0].colour = "blue";
+    writeFileSync(join(dir, "bad.roster.json"), JSON.stringify(roster));
+    const r = await run("score", join(dir, "bad.roster.json"), "fixtures/example.before.csv");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("clients[3].visits[1].latest: latest must not be before earliest");
+    expect(r.err).toContain("clients[0].colour: unknown field");
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect((await run("score", "nope.json", B)).err).toContain("nope.json: no such file");
+    expect((await run("frobnicate")).code).toBe(2);
+    expect((await run("score", R)).code).toBe(2);
+  });
+});

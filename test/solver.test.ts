@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readRoster } from "../src/io/roster.js";
+import { readScheduleCsv } from "../src/io/schedule.js";
+import { computeMetrics } from "../src/metrics.js";
+import { normalizeRoster } from "../src/normalize.js";
+import { rosterSchema } from "../src/schemas/homecare.js";
+import { validateSchedule } from "../src/validation/validate.js";
+import { solveHomecare } from "../solver/homecare.js";
+import { continuityLowerBound } from "../solver/lowerbound.js";
+import { runHomecare } from "../solver/run.js";
+import { formatViolation } from "../src/validation/validate.js";
+import { smallRosterInput } from "./helpers.js";
+
+const fixture = (name: string) => {
+  const roster = readRoster(readFileSync(new URL(`../fixtures/${name}.roster.json`, import.meta.url), "utf8"));
+  const before = readScheduleCsv(readFileSync(new URL(`../fixtures/${name}.before.csv`, import.meta.url), "utf8"), roster);
+  return { roster, before };
+};
+
+describe("bundled fixtures", () => {
+  for (const name of ["example", "district"]) {
+    it(`${name}: the hand-made schedule is valid and as poor as real practice`, () => {
+      const { roster, before } = fixture(name);
+      expect(validateSchedule(roster, before).map(formatViolation)).toEqual([]);
+      expect(before.unassigned).toEqual([]);
+      const m = computeMetrics(roster, before);
+      expect(m.u21401!).toBeGreaterThanOrEqual(8);
+      expect(m.u21401!).toBeLessThanOrEqual(16);
+    });
+
+    it(`${name}: the optimizer's schedule is valid, staffs everything and beats the hand-made one`, () => {
+      const { roster, before } = fixture(name);
+      const run = runHomecare(roster, { seed: 1, moves: 20_000, timeLimitSeconds: 60 });
+      expect(validateSchedule(roster, run.schedule)).toEqual([]);
+      expect(run.schedule.unassigned).toEqual([]);
+      const hand = computeMetrics(roster, before);
+      expect(run.metrics.u21401!).toBeLessThan(hand.u21401! - 2);
+      expect(run.metrics.u21401!).toBeGreaterThanOrEqual(run.metrics.lowerBound.u21401!);
+      expect(run.metrics.travelMinutes).toBeLessThanOrEqual(hand.travelMinutes * 1.1);
+    });
+  }
+
+  it("is deterministic for a seed", () => {
+    const { roster } = fixture("example");
+    const a = solveHomecare(roster, { seed: 5, moves: 3000, timeLimitSeconds: 60 });
+    const b = solveHomecare(roster, { seed: 5, moves: 3000, timeLimitSeconds: 60 });
+    expect(a.schedule).toEqual(b.schedule);
+  });
+
+  it("reports progress through the callback", () => {
+    const { roster } = fixture("example");
+    const phases: string[] = [];
+    solveHomecare(roster, { seed: 1, moves: 500, onProgress: (p) => phases.push(p.phase) });
+    expect(phases[0]).toBe("construct");
+    expect(phases.at(-1)).toBe("done");
+  });
+});
+
+describe("visits nobody can do", () => {
+  it("are unassigned with a reason a scheduler can act on", () => {
+    const input = smallRosterInput();
+    input.clients[1]!.visits.push({ id: "sondmat", days: "daily", earliest: "09:00", latest: "10:00", durationMinutes: 20, skills: ["peg"] });
+    input.clients[1]!.visits.push({ id: "natt", days: "daily", earliest: "23:00", latest: "23:30", durationMinutes: 10 });
+    const roster = normalizeRoster(input);
+    const { schedule } = solveHomecare(roster, { seed: 1, moves: 200 });
+    expect(validateSchedule(roster, schedule)).toEqual([]);
+    const reason = (visit: string) => schedule.unassigned.find((u) => u.visit === visit && u.date === "2026-10-19")?.reason;
+    expect(reason("sondmat")).toBe("no caregiver with skill peg has a shift covering 09:00-10:20 on 2026-10-19");
+    expect(reason("natt")).toBe("no caregiver has a shift covering a 10-minute visit in 23:00-23:40 on 2026-10-19");
+    expect(schedule.assignments).toHaveLength(6);
+  });
+
+  it("the lower bound ignores them and counts the fewest covering caregivers", () => {
+    const roster = normalizeRoster(smallRosterInput({ period: { start: "2026-10-19", days: 2 } }));
+    const bound = continuityLowerBound(roster);
+    expect(bound.perClient).toEqual({ k1: 1, k2: 1 });
+  });
+});
+
+// random small rosters across the autumn DST change: every output passes the validator
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+const dates = ["2026-10-24", "2026-10-25", "2026-10-26"];
+const shiftArb = fc.record({
+  day: fc.integer({ min: 0, max: 2 }),
+  start: fc.integer({ min: 0, max: 95 }).map((q) => q * 15),
+  length: fc.integer({ min: 8, max: 40 }).map((q) => q * 15),
+  break: fc.option(fc.integer({ min: 15, max: 45 }), { nil: undefined }),
+});
+const visitArb = fc.record({
+  days: fc.constantFrom("daily" as const, "weekends" as const, ["mon" as const], ["2026-10-25"]),
+  earliest: fc.integer({ min: 0, max: 1380 }),
+  window: fc.integer({ min: 0, max: 120 }),
+  duration: fc.integer({ min: 5, max: 60 }),
+  staff: fc.constantFrom(1 as const, 1 as const, 2 as const),
+  insulin: fc.boolean(),
+});
+const rosterArb = fc.record({
+  caregivers: fc.array(fc.record({ insulin: fc.boolean(), maxMinutes: fc.option(fc.integer({ min: 30, max: 900 }), { nil: undefined }), shifts: fc.array(shiftArb, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 4 }),
+  clients: fc.array(fc.record({ lat: fc.double({ min: 57.69, max: 57.72, noNaN: true }), lon: fc.double({ min: 11.95, max: 11.99, noNaN: true }), visits: fc.array(visitArb, { minLength: 1, maxLength: 3 }), gap: fc.boolean(), exclude: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+});
+
+describe("any schedule the solver returns", () => {
+  it("passes the validator and accounts for every occurrence (random rosters)", () => {
+    fc.assert(
+      fc.property(rosterArb, fc.integer({ min: 1, max: 1000 }), (r, seed) => {
+        const caregivers = r.caregivers.map((c, i) => {
+          // one shift per date at most, so shifts never overlap
+          const byDay = new Map(c.shifts.map((s) => [s.day, s]));
+          return {
+            id: `c${i}`,
+            ...(c.insulin ? { skills: ["insulin"] } : {}),
+            ...(c.maxMinutes ? { maxMinutes: c.maxMinutes } : {}),
+            shifts: [...byDay.values()].map((s) => {
+              const length = Math.min(s.length, 1440 - 60 - 15);
+              const end = (s.start + length) % 1440;
+              return {
+                date: dates[s.day]!,
+                start: hhmm(s.start),
+                end: hhmm(end),
+                ...(s.break && s.break < length ? { breakMinutes: s.break } : {}),
+              };
+            }).filter((s) => s.end !== s.start),
+          };
+        });
+        const clients = r.clients.map((c, i) => ({
+          id: `k${i}`,
+          location: { lat: c.lat, lon: c.lon },
+          ...(c.exclude && caregivers.length > 1 ? { excludedCaregivers: ["c0"] } : {}),
+          visits: c.visits.map((v, j) => ({
+            id: `v${j}`,
+            days: v.days,
+            earliest: hhmm(Math.min(v.earliest, 1439)),
+            latest: hhmm(Math.min(v.earliest + v.window, 1439)),
+            durationMinutes: v.duration,
+            staff: v.staff,
+            ...(v.insulin ? { skills: ["insulin"] } : {}),
+            ...(c.gap && j > 0 ? { minGapAfter: { visit: "v0", minutes: 60 } } : {}),
+          })),
+        }));
+        const input = rosterSchema.parse({ name: "random", period: { start: dates[0], days: 3 }, caregivers, clients });
+        const roster = normalizeRoster(input);
+        const { schedule } = solveHomecare(roster, { seed, moves: 300, timeLimitSeconds: 10 });
+        const violations = validateSchedule(roster, schedule);
+        expect(violations.map(formatViolation)).toEqual([]);
+        expect(schedule.assignments.length + schedule.unassigned.length).toBe(roster.occurrences.length);
+        for (const u of schedule.unassigned) expect(u.reason.length).toBeGreaterThan(10);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
