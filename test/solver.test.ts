@@ -106,8 +106,14 @@ describe("any schedule the solver returns", () => {
     fc.assert(
       fc.property(rosterArb, fc.integer({ min: 1, max: 1000 }), (r, seed) => {
         const caregivers = r.caregivers.map((c, i) => {
-          // one shift per date at most, so shifts never overlap
+          // one shift per date at most, and none reaching into the next one (the roster would be rejected)
           const byDay = new Map(c.shifts.map((s) => [s.day, s]));
+          let previousEnd = -1;
+          for (const s of [...byDay.values()].sort((a, b) => a.day - b.day)) {
+            const start = s.day * 1440 + s.start;
+            if (start < previousEnd) byDay.delete(s.day);
+            else previousEnd = start + Math.min(s.length, 1440 - 60 - 15) + 60; // + 60: the 25-hour day
+          }
           return {
             id: `c${i}`,
             ...(c.insulin ? { skills: ["insulin"] } : {}),

@@ -93,7 +93,6 @@ export function generateDistrict(options: DistrictOptions): RosterInput {
   const extra = options.extraStaff ?? { day: 0, evening: 0 };
   const dayStaff = Math.max(2, Math.ceil(peakMinutes("07:00", "09:31") / 135)) + extra.day;
   const eveningStaff = Math.max(2, Math.ceil(peakMinutes("16:00", "21:01") / 210)) + extra.evening;
-  const nightNeeded = clients.some((c) => c.visits.some((v) => v.id === "natt"));
 
   const caregivers: RosterInput["caregivers"] = [];
   const addTeam = (prefix: string, perDay: number, shift: (date: string) => RosterInput["caregivers"][number]["shifts"][number]) => {
@@ -121,15 +120,16 @@ export function generateDistrict(options: DistrictOptions): RosterInput {
   };
   addTeam("d", dayStaff, (date) => ({ date, start: "07:00", end: "16:00", breakMinutes: 30, breakEarliest: "10:30", breakLatest: "13:30" }));
   addTeam("e", eveningStaff, (date) => ({ date, start: "14:30", end: "22:00", breakMinutes: 20, breakEarliest: "16:00", breakLatest: "18:30" }));
-  if (nightNeeded)
-    for (let k = 0; k < 2; k++)
-      caregivers.push({
-        id: `n${String(k + 1).padStart(2, "0")}`,
-        skills: ["insulin"],
-        languages: ["sv"],
-        // nattpatrull: alternate nights, over midnight
-        shifts: dates.filter((_, i) => i % 2 === k).map((date) => ({ date, start: "21:45", end: "07:15" })),
-      });
+  // nattpatrull: alternate nights over midnight; enough on each night for the 22:30-23:30 round
+  const nightVisits = clients.filter((c) => c.visits.some((v) => v.id === "natt")).length;
+  const perNight = nightVisits ? Math.max(1, Math.ceil((nightVisits * 16) / 60)) : 0;
+  for (let k = 0; k < 2 * perNight; k++)
+    caregivers.push({
+      id: `n${String(k + 1).padStart(2, "0")}`,
+      skills: ["insulin"],
+      languages: ["sv"],
+      shifts: dates.filter((_, i) => i % 2 === k % 2).map((date) => ({ date, start: "21:45", end: "07:15" })),
+    });
 
   // kontaktperson: a day caregiver, a handful of clients each; a few exclusions and preferences
   const dayIds = caregivers.filter((c) => c.id.startsWith("d")).map((c) => c.id);

@@ -27,7 +27,9 @@ export function generateFixture(options: DistrictOptions, pinShare = 0.01): Fixt
     const byKey = new Map(roster.occurrences.map((o) => [o.key, o]));
     const missing = handmade.unassigned.map((u) => byKey.get(`${u.client}/${u.visit}/${u.date}`)!);
     const evening = missing.filter((o) => o.earliest - roster.days[o.day]!.start >= 13 * 60).length;
-    extra = { day: extra.day + (evening < handmade.unassigned.length ? 1 : 0), evening: extra.evening + (evening > 0 ? 1 : 0) };
+    // hire in steps that scale with the district, for the day part that fell short
+    const step = Math.max(1, Math.round(options.clients / 80));
+    extra = { day: extra.day + (evening < missing.length ? step : 0), evening: extra.evening + (evening > 0 ? step : 0) };
   }
 }
 
