@@ -1,28 +1,34 @@
 import type { Occurrence, Schedule } from "../src/model.js";
-import type { RouteState } from "./routes.js";
+import { shiftCanHold, type RouteState } from "./routes.js";
 import { explainUnassigned } from "./explain.js";
 
 /** Orders the caregivers to try for an occurrence (first = most wanted). */
 export type CandidateOrder = (o: Occurrence, candidates: number[]) => number[];
 
-/** Caregivers with a shift overlapping the occurrence's window, by period day (computed once). */
+/** How a chosen team is placed: by default straight into the route state. */
+export type Placer = (o: Occurrence, caregivers: number[], start: number) => void;
+
+/** The caregivers who could do the occurrence at all: eligible, with a shift that can hold it. */
 export function candidatesByDay(state: RouteState): (o: Occurrence) => number[] {
   const { roster } = state;
-  return (o) =>
-    roster.caregivers
-      .filter((c) => state.eligible(c.index, o) && c.shifts.some((s) => s.start <= o.latest && o.earliest + o.duration <= s.end))
-      .map((c) => c.index);
+  return (o) => roster.caregivers.filter((c) => state.eligible(c.index, o) && shiftCanHold(c, o)).map((c) => c.index);
 }
 
 /**
  * Places one occurrence with the first feasible caregiver (or pair, for dubbelbemanning) in the
  * given order; returns whether it was placed.
  */
-export function insertOccurrence(state: RouteState, o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
+export function insertOccurrence(
+  state: RouteState,
+  o: Occurrence,
+  ordered: number[],
+  fixed: number[] = [],
+  place: Placer = (occ, cgs, start) => state.place(cgs, occ, start),
+): boolean {
   if (fixed.length >= o.staff) {
     const start = state.findStart(fixed, o);
     if (start === null) return false;
-    state.place(fixed, o, start);
+    place(o, fixed, start);
     return true;
   }
   const pool = ordered.filter((c) => !fixed.includes(c));
@@ -31,7 +37,7 @@ export function insertOccurrence(state: RouteState, o: Occurrence, ordered: numb
       const team = [...fixed, cg];
       const start = state.findStart(team, o);
       if (start !== null) {
-        state.place(team, o, start);
+        place(o, team, start);
         return true;
       }
     }
@@ -45,7 +51,7 @@ export function insertOccurrence(state: RouteState, o: Occurrence, ordered: numb
       const team = [open[i]!, open[j]!];
       const start = state.findStart(team, o);
       if (start !== null) {
-        state.place(team, o, start);
+        place(o, team, start);
         return true;
       }
     }
@@ -63,13 +69,13 @@ export function byDifficulty(occurrences: readonly Occurrence[]): Occurrence[] {
 
 /**
  * Greedy construction in the given occurrence order: pinned occurrences first (with their pinned
- * caregivers), then the rest. Returns the keys left unassigned.
+ * caregivers), then the rest; what finds no one stays unplaced.
  */
 export function construct(
   state: RouteState,
   order: readonly Occurrence[],
   rank: CandidateOrder,
-  onPlaced?: (o: Occurrence, caregivers: number[]) => void,
+  place?: Placer,
 ): void {
   const candidates = candidatesByDay(state);
   const pinned = new Map(state.roster.pins.map((p) => [p.occurrence, p.caregivers]));
@@ -77,7 +83,7 @@ export function construct(
   for (const o of ordered) {
     if (state.start[o.index]! >= 0) continue;
     const fixed = pinned.get(o.index) ?? [];
-    if (insertOccurrence(state, o, rank(o, candidates(o)), fixed)) onPlaced?.(o, state.assigned[o.index]!);
+    insertOccurrence(state, o, rank(o, candidates(o)), fixed, place);
   }
 }
 

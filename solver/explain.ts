@@ -1,6 +1,6 @@
 import type { Occurrence } from "../src/model.js";
 import { localClock, localTime } from "../src/validation/context.js";
-import type { RouteState } from "./routes.js";
+import { shiftCanHold, type RouteState } from "./routes.js";
 
 /**
  * Why an occurrence could not be staffed, in words a scheduler can act on: the first rule that
@@ -19,9 +19,7 @@ export function explainUnassigned(state: RouteState, o: Occurrence): string {
     const other = roster.occurrences[o.gapAfter.occurrence]!;
     return `minGapAfter: ${other.key} starts ${localTime(roster, state.start[other.index]!)}, so this visit cannot start ${o.gapAfter.minutes} min later within its window`;
   }
-  const covering = roster.caregivers.filter((c) =>
-    c.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration)),
-  );
+  const covering = roster.caregivers.filter((c) => shiftCanHold(c, o));
   if (!covering.length) return `no caregiver has a shift covering a ${o.duration}-minute visit in ${window}`;
   const skilled = covering.filter((c) => o.skills.every((s) => c.skills.has(s)));
   if (skilled.length < o.staff)

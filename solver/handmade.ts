@@ -18,6 +18,9 @@ export function handmadeSchedule(roster: Roster, seed: number, familiar = 0.85):
     const known = seen[o.client]!;
     if (random() < familiar) order.sort((a, b) => Number(known.has(b)) - Number(known.has(a)));
     return order;
-  }, (o, cgs) => cgs.forEach((cg) => seen[o.client]!.add(cg)));
+  }, (o, cgs, start) => {
+    state.place(cgs, o, start);
+    for (const cg of cgs) seen[o.client]!.add(cg);
+  });
   return toSchedule(state);
 }

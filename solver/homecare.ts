@@ -3,7 +3,7 @@ import { koladaClients } from "../src/metrics.js";
 import { seededRandom } from "../src/random.js";
 import { TravelMatrix } from "../src/travel.js";
 import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
-import { lowerBound, RouteState } from "./routes.js";
+import { lowerBound, RouteState, shiftCanHold } from "./routes.js";
 
 /**
  * The continuity optimizer. Objective, lexicographic by weights:
@@ -112,13 +112,7 @@ class Plan {
 
   /** Inserts with the given caregiver order, recording the move. */
   insert(o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
-    if (!insertOccurrence(this.state, o, ordered, fixed)) return false;
-    const cgs = [...this.state.assigned[o.index]!];
-    const start = this.state.start[o.index]!;
-    // insertOccurrence placed it directly; book it here
-    this.state.remove(o);
-    this.place(o, cgs, start);
-    return true;
+    return insertOccurrence(this.state, o, ordered, fixed, (occ, cgs, start) => this.place(occ, cgs, start));
   }
 
   undoTo(mark: number): void {
@@ -159,7 +153,7 @@ function coverage(roster: Roster, state: RouteState): Int32Array[] {
   const cover = roster.clients.map(() => new Int32Array(roster.caregivers.length));
   for (const o of roster.occurrences)
     for (const c of roster.caregivers)
-      if (state.eligible(c.index, o) && c.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration)))
+      if (state.eligible(c.index, o) && shiftCanHold(c, o))
         cover[o.client]![c.index]!++;
   return cover;
 }
@@ -210,13 +204,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   };
 
   report("construct");
-  construct(state, byDifficulty(roster.occurrences), teamFirst, (o, cgs) => {
-    // construct placed it in the route state; book it through the plan so its counts follow
-    const start = state.start[o.index]!;
-    const team = [...cgs];
-    state.remove(o);
-    plan.place(o, team, start);
-  });
+  construct(state, byDifficulty(roster.occurrences), teamFirst, (o, cgs, start) => plan.place(o, cgs, start));
   plan.journal = [];
   report("construct");
 

@@ -1,6 +1,7 @@
 import lpSolver from "javascript-lp-solver";
 import type { Roster } from "../src/model.js";
 import { isKoladaVisit, KOLADA_DAYS, koladaClients } from "../src/metrics.js";
+import { shiftCanHold } from "./routes.js";
 
 // the package's types describe its CommonJS build; under ESM the default export is the solver itself
 const lp = lpSolver as unknown as { Solve(model: object): { feasible: boolean; result: number } };
@@ -37,7 +38,7 @@ export function continuityLowerBound(roster: Roster): ContinuityBound {
         (c) =>
           o.skills.every((s) => c.skills.has(s)) &&
           !client.excluded.has(c.index) &&
-          c.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration)),
+          shiftCanHold(c, o),
       );
       if (cover.length < o.staff) continue; // cannot be staffed at all: it bounds nothing
       constraints[`o${oi}`] = { min: o.staff };

@@ -1,4 +1,4 @@
-import type { Occurrence, Roster } from "../src/model.js";
+import type { Caregiver, Occurrence, Roster } from "../src/model.js";
 import { breakFits, type Stop } from "../src/timeline.js";
 import type { TravelMatrix } from "../src/travel.js";
 
@@ -10,6 +10,11 @@ import type { TravelMatrix } from "../src/travel.js";
 
 export interface PlacedStop extends Stop {
   occurrence: number;
+}
+
+/** Whether some shift of the caregiver can hold the whole visit at a start inside its window. */
+export function shiftCanHold(caregiver: Caregiver, o: Occurrence): boolean {
+  return caregiver.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration));
 }
 
 export class RouteState {
@@ -90,12 +95,12 @@ export class RouteState {
       inside.splice(k, 0, candidate);
       if (!breakFits(shift, inside, this.travel)) return false;
     }
-    if (c.maxMinutes !== undefined && this.worked[cg]! + this.insertionCost(cg, o, start, pos, shift.start, shift.end) > c.maxMinutes) return false;
+    if (c.maxMinutes !== undefined && this.worked[cg]! + this.insertionCost(cg, o, pos, shift.start, shift.end) > c.maxMinutes) return false;
     return true;
   }
 
   /** Minutes added to cg's worked time: the visit plus the change in route travel within the shift. */
-  insertionCost(cg: number, o: Occurrence, start: number, pos: number, shiftStart: number, shiftEnd: number): number {
+  insertionCost(cg: number, o: Occurrence, pos: number, shiftStart: number, shiftEnd: number): number {
     const stops = this.stops[cg]!;
     const prev = pos > 0 ? stops[pos - 1] : undefined;
     const next = stops[pos];
@@ -104,7 +109,6 @@ export class RouteState {
     if (inShift(prev)) delta += this.travel.between(prev!.client, o.client);
     if (inShift(next)) delta += this.travel.between(o.client, next!.client);
     if (inShift(prev) && inShift(next)) delta -= this.travel.between(prev!.client, next!.client);
-    void start;
     return delta;
   }
 
@@ -130,7 +134,7 @@ export class RouteState {
       const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
       const stops = this.stops[cg]!;
       const pos = lowerBound(stops, start);
-      this.worked[cg]! += this.insertionCost(cg, o, start, pos, shift.start, shift.end);
+      this.worked[cg]! += this.insertionCost(cg, o, pos, shift.start, shift.end);
       stops.splice(pos, 0, { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index });
     }
     this.start[o.index] = start;
@@ -145,7 +149,7 @@ export class RouteState {
       const pos = stops.findIndex((s) => s.occurrence === o.index);
       stops.splice(pos, 1);
       const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
-      this.worked[cg]! -= this.insertionCost(cg, o, start, pos, shift.start, shift.end);
+      this.worked[cg]! -= this.insertionCost(cg, o, pos, shift.start, shift.end);
     }
     this.start[o.index] = -1;
     this.assigned[o.index] = [];

@@ -1,7 +1,7 @@
 import { IssueCollector } from "./errors.js";
 import type { Caregiver, Client, Pin, Roster, Shift } from "./model.js";
 import { occurrenceKey } from "./model.js";
-import { expandOccurrences, nonexistent } from "./occurrences.js";
+import { expandOccurrences, isAway, nonexistent } from "./occurrences.js";
 import type { RosterInput } from "./schemas/homecare.js";
 import { buildLocalDays, clockToMinute, wallToAbs, type LocalDay } from "./time.js";
 
@@ -81,9 +81,7 @@ export function normalizeRoster(input: RosterInput, source?: string): Roster {
       ...(c.language !== undefined ? { language: c.language } : {}),
       ...(c.birthYear !== undefined ? { birthYear: c.birthYear } : {}),
       awayDates: new Set(
-        Array.from({ length: periodDays }, (_, d) => days[d]!.date).filter((date) =>
-          (c.away ?? []).some((a) => a.from <= date && date <= a.to),
-        ),
+        Array.from({ length: periodDays }, (_, d) => days[d]!.date).filter((date) => isAway(c.away, date)),
       ),
       visitIds: c.visits.map((v) => v.id),
     };
