@@ -62,6 +62,9 @@ class Plan {
   readonly weight: Float64Array;
   unassigned: number;
   prefCost = 0;
+  /** Σ weight × distinct and Σ visit minutes of placed visits, kept as moves happen (read on every move) */
+  distinctWeighted = 0;
+  visitMinutes = 0;
   journal: JournalEntry[] = [];
 
   constructor(readonly roster: Roster, travel: TravelMatrix) {
@@ -86,13 +89,16 @@ class Plan {
   private account(o: Occurrence, cgs: readonly number[], sign: 1 | -1): void {
     this.unassigned -= sign;
     this.prefCost += sign * this.preference(o, cgs);
+    this.visitMinutes += sign * o.duration * cgs.length;
     if (o.kind !== "care") return;
     const counts = this.counts[o.client]!;
     for (const cg of cgs) {
       const before = counts[cg]!;
       counts[cg] = before + sign;
-      if (before === 0 && sign === 1) this.distinct[o.client]!++;
-      if (before === 1 && sign === -1) this.distinct[o.client]!--;
+      if ((before === 0 && sign === 1) || (before === 1 && sign === -1)) {
+        this.distinct[o.client]! += sign;
+        this.distinctWeighted += sign * this.weight[o.client]!;
+      }
     }
   }
 
@@ -128,23 +134,15 @@ class Plan {
     }
   }
 
-  distinctCost(): number {
-    let sum = 0;
-    for (let c = 0; c < this.distinct.length; c++) sum += this.weight[c]! * this.distinct[c]!;
-    return sum;
-  }
-
+  /** route travel: the caregivers' worked minutes less the visits themselves */
   travelMinutes(): number {
-    // worked = visit minutes + route travel; visit minutes are fixed once everything is assigned
     let worked = 0;
     for (const w of this.state.worked) worked += w;
-    let visits = 0;
-    for (const o of this.roster.occurrences) if (this.state.start[o.index]! >= 0) visits += o.duration * o.staff;
-    return worked - visits;
+    return worked - this.visitMinutes;
   }
 
   objective(): number {
-    return W_UNASSIGNED * this.unassigned + this.distinctCost() + this.prefCost + W_TRAVEL * this.travelMinutes();
+    return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + W_TRAVEL * this.travelMinutes();
   }
 }
 

@@ -8,7 +8,10 @@ import { readSchedule, scheduleToCsv } from "../io/schedule.js";
 import { computeMetrics } from "../metrics.js";
 import { formatComparison, formatMetrics } from "../report.js";
 import { formatViolation, validateSchedule } from "../validation/validate.js";
+import { UsageError, type CliIo } from "./io.js";
 import { scheduleCommand } from "./schedule.js";
+
+export { UsageError } from "./io.js";
 
 const USAGE = `kontinuum: staff scheduling for relationship continuity (hemtjänst)
 
@@ -22,15 +25,12 @@ Usage:
 
 Exit codes: 0 ok, 1 schedule invalid, 2 bad input or usage.`;
 
-export class UsageError extends Error {}
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
 
 function load(rosterPath: string) {
   return readRoster(readTextFile(rosterPath), rosterPath);
 }
 
-const commands: Record<string, (args: string[], io: Out) => number | Promise<number>> = {
+const commands: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = {
   validate(args, io) {
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
     const [rosterPath, schedulePath] = need(positionals, 2, "validate ROSTER SCHEDULE");
@@ -110,7 +110,7 @@ export function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-export async function main(argv: string[], io: Out = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+export async function main(argv: string[], io: CliIo = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") {
     io.out(USAGE);

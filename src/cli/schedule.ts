@@ -6,12 +6,11 @@ import { readRoster } from "../io/roster.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../io/schedule.js";
 import { computeMetrics } from "../metrics.js";
 import { formatComparison, formatMetrics } from "../report.js";
+import { UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
-
 /** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
-export function scheduleCommand(args: string[], io: Out): number {
+export function scheduleCommand(args: string[], io: CliIo): number {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -25,12 +24,12 @@ export function scheduleCommand(args: string[], io: Out): number {
       quiet: { type: "boolean", short: "q" },
     },
   });
-  if (positionals.length !== 1) throw Object.assign(new Error("usage: kontinuum schedule ROSTER.json [options]"), { code: "ERR_PARSE_ARGS_USAGE" });
+  if (positionals.length !== 1) throw new UsageError("usage: kontinuum schedule ROSTER.json [options]");
   const rosterPath = positionals[0]!;
   const timeLimit = Number(values["time-limit"]);
   const seed = Number(values.seed);
-  if (!(timeLimit > 0)) throw Object.assign(new Error(`--time-limit must be a positive number of seconds`), { code: "ERR_PARSE_ARGS_VALUE" });
-  if (!Number.isInteger(seed)) throw Object.assign(new Error(`--seed must be a whole number`), { code: "ERR_PARSE_ARGS_VALUE" });
+  if (!(timeLimit > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
+  if (!Number.isInteger(seed)) throw new UsageError("--seed must be a whole number");
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
