@@ -10,6 +10,7 @@ import { formatComparison, formatMetrics } from "../report.js";
 import { formatViolation, validateSchedule } from "../validation/validate.js";
 import { UsageError, type CliIo } from "./io.js";
 import { scheduleCommand } from "./schedule.js";
+import { forecastCommand, generateCallsCommand, staffCommand, validateStaffingCommand } from "./staff.js";
 
 export { UsageError } from "./io.js";
 
@@ -22,6 +23,14 @@ Usage:
   kontinuum compare ROSTER.json BEFORE(.json|.csv) AFTER(.json|.csv) [--json] [--top N]
   kontinuum generate --clients N [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
       (writes PREFIX.roster.json and the hand-made PREFIX.before.csv)
+
+1177 telephone nursing:
+  kontinuum staff CALLS.json [-o OUT.staffing.json] [--csv OUT.csv] [--history FILE.csv] [--forecast FILE.csv]
+                  [--time-limit S] [--seed N] [--json]
+  kontinuum forecast CALLS.json [--history FILE.csv] [--backtest] [-o OUT.csv]
+  kontinuum validate-staffing CALLS.json STAFFING.json
+  kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
+      (writes PREFIX.calls.json with today's roster and PREFIX.history.csv)
 
 Exit codes: 0 ok, 1 schedule invalid, 2 bad input or usage.`;
 
@@ -97,6 +106,10 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
     return 0;
   },
   schedule: scheduleCommand,
+  staff: staffCommand,
+  forecast: forecastCommand,
+  "validate-staffing": validateStaffingCommand,
+  "generate-calls": generateCallsCommand,
 };
 
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { SolveProgress } from "../../solver/homecare.js";
 import { runHomecare } from "../../solver/run.js";
 import { compareMetrics } from "../compare.js";
 import { readTextFile, writeTextFile } from "../io/files.js";
@@ -33,7 +34,7 @@ export function scheduleCommand(args: string[], io: CliIo): number {
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
-  const bar = values.quiet ? undefined : progressBar();
+  const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
   const run = runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
   const outPath = values.out ?? rosterPath.replace(/(\.roster)?\.json$/, "") + ".schedule.json";

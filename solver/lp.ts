@@ -1,0 +1,122 @@
+import highsModule, { type Highs } from "highs";
+import lpSolver from "javascript-lp-solver";
+
+/**
+ * One linear model, two back ends: HiGHS (WebAssembly, from the `highs` package) for models with
+ * hundreds or thousands of integers, javascript-lp-solver for small ones. The model is plain data;
+ * the writers below turn it into each solver's input.
+ */
+
+export interface LpVariable {
+  name: string;
+  objective: number;
+  upper?: number;
+  integer?: boolean;
+}
+
+export interface LpRow {
+  name: string;
+  terms: [variable: string, coefficient: number][];
+  min?: number;
+  max?: number;
+}
+
+export interface LpModel {
+  sense: "max" | "min";
+  variables: LpVariable[];
+  rows: LpRow[];
+}
+
+export interface LpSolution {
+  status: "optimal" | "feasible" | "infeasible" | "failed";
+  objective: number;
+  values: Map<string, number>;
+  /** the solver's own status text */
+  detail: string;
+}
+
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(12));
+
+/** CPLEX LP format, as HiGHS reads it (short lines: some readers limit line length). */
+export function toLpFormat(model: LpModel, relax = false): string {
+  const out: string[] = [model.sense === "max" ? "Maximize" : "Minimize"];
+  const expr = (terms: [string, number][]) => {
+    const parts = terms.filter(([, c]) => c !== 0).map(([v, c], i) => `${c < 0 ? "- " : i ? "+ " : ""}${num(Math.abs(c))} ${v}`);
+    const lines: string[] = [];
+    for (let i = 0; i < parts.length; i += 8) lines.push(parts.slice(i, i + 8).join(" "));
+    return lines.length ? lines.join("\n  ") : "0 " + (terms[0]?.[0] ?? model.variables[0]!.name);
+  };
+  out.push(` obj: ${expr(model.variables.map((v) => [v.name, v.objective]))}`);
+  out.push("Subject To");
+  for (const r of model.rows) {
+    if (r.min !== undefined && r.max !== undefined && r.min === r.max) out.push(` ${r.name}: ${expr(r.terms)} = ${num(r.min)}`);
+    else {
+      if (r.min !== undefined) out.push(` ${r.name}_lo: ${expr(r.terms)} >= ${num(r.min)}`);
+      if (r.max !== undefined) out.push(` ${r.name}_hi: ${expr(r.terms)} <= ${num(r.max)}`);
+    }
+  }
+  out.push("Bounds");
+  for (const v of model.variables) out.push(v.upper === undefined ? ` ${v.name} >= 0` : ` 0 <= ${v.name} <= ${num(v.upper)}`);
+  const ints = relax ? [] : model.variables.filter((v) => v.integer);
+  if (ints.length) {
+    out.push("General");
+    for (let i = 0; i < ints.length; i += 10) out.push(" " + ints.slice(i, i + 10).map((v) => v.name).join(" "));
+  }
+  out.push("End");
+  return out.join("\n");
+}
+
+// the package ships an ES module for `import`; its types describe the CommonJS build, hence the cast
+const loadHighs = highsModule as unknown as () => Promise<Highs>;
+let highs: Promise<Highs> | null = null;
+
+export async function solveWithHighs(
+  model: LpModel,
+  options: { timeLimitSeconds: number; relax?: boolean; mipGap?: number; maxNodes?: number },
+): Promise<LpSolution> {
+  highs ??= loadHighs();
+  const solver = await highs;
+  const result = solver.solve(toLpFormat(model, options.relax ?? false), {
+    time_limit: Math.max(0.5, options.timeLimitSeconds),
+    output_flag: false,
+    mip_rel_gap: options.mipGap ?? 1e-4,
+    ...(options.maxNodes !== undefined ? { mip_max_nodes: options.maxNodes } : {}),
+  });
+  const hasValues = result.Status === "Optimal" || ((result.Status === "Time limit reached" || result.Status === "Iteration limit reached") && Object.values(result.Columns).some((c) => "Primal" in (c as object)));
+  const values = new Map<string, number>();
+  if (hasValues) for (const [name, col] of Object.entries(result.Columns)) values.set(name, (col as { Primal: number }).Primal);
+  return {
+    status: result.Status === "Optimal" ? "optimal" : hasValues ? "feasible" : result.Status === "Infeasible" ? "infeasible" : "failed",
+    objective: hasValues ? result.ObjectiveValue : NaN,
+    values,
+    detail: result.Status,
+  };
+}
+
+// the package's types describe its CommonJS build; under ESM the default export is the solver itself
+const jsLp = lpSolver as unknown as {
+  Solve(model: object): { feasible: boolean; result: number; bounded?: boolean; [name: string]: unknown };
+};
+
+/** The same model through javascript-lp-solver (no time limit of its own: use it on small models). */
+export function solveWithJsLp(model: LpModel, relax = false): LpSolution {
+  const constraints: Record<string, { min?: number; max?: number }> = {};
+  const variables: Record<string, Record<string, number>> = {};
+  const ints: Record<string, 1> = {};
+  for (const v of model.variables) {
+    variables[v.name] = { __objective: v.objective };
+    if (v.upper !== undefined) {
+      constraints[`${v.name}__ub`] = { max: v.upper };
+      variables[v.name]![`${v.name}__ub`] = 1;
+    }
+    if (v.integer && !relax) ints[v.name] = 1;
+  }
+  for (const r of model.rows) {
+    constraints[r.name] = { ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) };
+    for (const [name, c] of r.terms) variables[name]![r.name] = (variables[name]![r.name] ?? 0) + c;
+  }
+  const result = jsLp.Solve({ optimize: "__objective", opType: model.sense, constraints, variables, ints });
+  const values = new Map<string, number>();
+  for (const v of model.variables) values.set(v.name, typeof result[v.name] === "number" ? (result[v.name] as number) : 0);
+  return { status: result.feasible ? "optimal" : "infeasible", objective: result.result, values, detail: result.feasible ? "feasible" : "infeasible" };
+}

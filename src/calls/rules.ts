@@ -1,0 +1,185 @@
+import { absToLocal } from "../time.js";
+import type { CallsProblem, NurseShift } from "./model.js";
+import { placeShift } from "./shifts.js";
+
+/**
+ * The hard rules of a nurse roster (calls.md and the Working Hours Act), one function each. Every
+ * rule sees the whole roster and returns its violations; `validateStaffing` runs them all. The
+ * solver keeps the same rules through the per-nurse checks exported at the end.
+ */
+
+/** A roster line as read from a staffing file or made by the solver, references resolved where possible. */
+export interface RosterShift extends Omit<NurseShift, "nurse" | "template"> {
+  /** where the line came from, e.g. roster[12] */
+  path: string;
+  nurse: number | null;
+  nurseId: string;
+  template: number | null;
+  templateId: string;
+  date: string;
+}
+
+export interface StaffingViolation {
+  rule: string;
+  path: string;
+  nurse: string;
+  message: string;
+}
+
+type Rule = (problem: CallsProblem, roster: readonly RosterShift[]) => StaffingViolation[];
+
+const v = (rule: string, s: { path: string; nurseId: string }, message: string): StaffingViolation => ({ rule, path: s.path, nurse: s.nurseId, message });
+const hours = (minutes: number) => `${(minutes / 60).toFixed(1).replace(/\.0$/, "")} h`;
+const local = (problem: CallsProblem, abs: number) => {
+  const l = absToLocal(abs, problem.zone);
+  return `${l.date} ${l.clock}`;
+};
+
+export const knownNurseAndTemplate: Rule = (_p, roster) =>
+  roster.flatMap((s) => [
+    ...(s.nurse === null ? [v("knownNurseAndTemplate", s, `unknown nurse "${s.nurseId}"`)] : []),
+    ...(s.template === null ? [v("knownNurseAndTemplate", s, `unknown template "${s.templateId}"`)] : []),
+  ]);
+
+export const dateInPeriod: Rule = (p, roster) =>
+  roster.filter((s) => s.dayIndex < 0 || s.dayIndex >= p.periodDays).map((s) => v("dateInPeriod", s, `${s.date} lies outside the period`));
+
+/** Start and end are the template's on that date; the break, if the template has one, has its length. */
+export const matchesTemplate: Rule = (p, roster) =>
+  checked(p, roster).flatMap((s) => {
+    const t = p.templates[s.template!]!;
+    const placement = placeShift(p, t, s.dayIndex);
+    if (!placement) return [v("matchesTemplate", s, `template ${t.id} starts at a time that does not exist on ${s.date}`)];
+    const out: StaffingViolation[] = [];
+    if (s.start !== placement.start || s.end !== placement.end)
+      out.push(v("matchesTemplate", s, `${t.id} on ${s.date} runs ${local(p, placement.start)}-${local(p, placement.end)}, not ${local(p, s.start)}-${local(p, s.end)}`));
+    if (t.breakMinutes && (s.breakStart === null || s.breakEnd === null)) out.push(v("matchesTemplate", s, `${t.id} has a ${t.breakMinutes}-minute break, and none is given`));
+    else if (!t.breakMinutes && s.breakStart !== null) out.push(v("matchesTemplate", s, `${t.id} has no break, but one is given`));
+    else if (s.breakStart !== null && s.breakEnd! - s.breakStart !== t.breakMinutes)
+      out.push(v("matchesTemplate", s, `the break lasts ${s.breakEnd! - s.breakStart} minutes; ${t.id}'s lasts ${t.breakMinutes}`));
+    return out;
+  });
+
+export const templateAllowed: Rule = (p, roster) =>
+  checked(p, roster)
+    .filter((s) => p.nurses[s.nurse!]!.templates && !p.nurses[s.nurse!]!.templates!.has(s.template!))
+    .map((s) => v("templateAllowed", s, `${s.nurseId} does not work template ${s.templateId}`));
+
+export const notUnavailable: Rule = (p, roster) =>
+  checked(p, roster)
+    .filter((s) => p.nurses[s.nurse!]!.unavailable.has(s.date))
+    .map((s) => v("notUnavailable", s, `${s.nurseId} is unavailable on ${s.date}`));
+
+/** The break starts inside its window (first occurrence at or after the shift's start) and lies inside the shift. */
+export const breakInWindow: Rule = (p, roster) =>
+  checked(p, roster).flatMap((s) => {
+    if (s.breakStart === null || s.breakEnd === null) return [];
+    const placement = placeShift(p, p.templates[s.template!]!, s.dayIndex);
+    const w = placement?.breakWindow;
+    if (!w) return [v("breakInWindow", s, `template ${s.templateId} leaves no room for its break on ${s.date}`)];
+    if (s.breakStart < w.earliest || s.breakStart > w.latest || s.breakStart < s.start || s.breakEnd > s.end)
+      return [v("breakInWindow", s, `the break at ${local(p, s.breakStart)} must start between ${local(p, w.earliest)} and ${local(p, w.latest)} and end inside the shift`)];
+    return [];
+  });
+
+export const maxShiftsKept: Rule = (p, roster) =>
+  byNurse(p, roster).flatMap(([n, shifts]) => {
+    const max = p.nurses[n]!.maxShifts;
+    return max !== null && shifts.length > max ? [v("maxShiftsKept", { path: "roster", nurseId: p.nurses[n]!.id }, `${shifts.length} shifts; at most ${max}`)] : [];
+  });
+
+/** Paid minutes (length − break) within ±10 % of contractMinutes. */
+export const contractKept: Rule = (p, roster) =>
+  p.nurses.flatMap((nurse) => {
+    const paid = roster.filter((s) => s.nurse === nurse.index && s.template !== null).reduce((sum, s) => sum + shiftPaid(p, s), 0);
+    return contractBand(nurse.contractMinutes, paid, 0.1)
+      ? []
+      : [v("contractKept", { path: "roster", nurseId: nurse.id }, `${paid} paid minutes against a contract of ${nurse.contractMinutes} (allowed ${Math.ceil(nurse.contractMinutes * 0.9)}-${Math.floor(nurse.contractMinutes * 1.1)})`)];
+  });
+
+/** At least minDailyRestHours between the end of one shift and the start of the next (overlap included). */
+export const dailyRest: Rule = (p, roster) =>
+  byNurse(p, roster).flatMap(([, shifts]) =>
+    shifts.slice(1).flatMap((s, i) => {
+      const prev = shifts[i]!;
+      const rest = s.start - prev.end;
+      return rest < p.rules.dailyRestMinutes
+        ? [v("dailyRest", s, `${hours(Math.max(0, rest))} rest between the shift ending ${local(p, prev.end)} and this one at ${local(p, s.start)}; at least ${hours(p.rules.dailyRestMinutes)}`)]
+        : [];
+    }),
+  );
+
+/** In every calendar week the period touches, one continuous rest of at least minWeeklyRestHours (breaks are not rest). */
+export const weeklyRest: Rule = (p, roster) =>
+  byNurse(p, roster).flatMap(([n, shifts]) =>
+    p.weeks.flatMap((week) => {
+      const longest = longestRest(shifts, week);
+      if (longest >= p.rules.weeklyRestMinutes) return [];
+      const monday = absToLocal(week.start, p.zone).date;
+      return [v("weeklyRest", { path: "roster", nurseId: p.nurses[n]!.id }, `the longest rest in the week from ${monday} is ${hours(longest)}; at least ${hours(p.rules.weeklyRestMinutes)}`)];
+    }),
+  );
+
+export const STAFFING_RULES: Record<string, Rule> = {
+  knownNurseAndTemplate,
+  dateInPeriod,
+  matchesTemplate,
+  templateAllowed,
+  notUnavailable,
+  breakInWindow,
+  maxShiftsKept,
+  contractKept,
+  dailyRest,
+  weeklyRest,
+};
+
+export function validateStaffing(problem: CallsProblem, roster: readonly RosterShift[]): StaffingViolation[] {
+  return Object.values(STAFFING_RULES).flatMap((rule) => rule(problem, roster));
+}
+
+export const formatStaffingViolation = (x: StaffingViolation) => `${x.rule}: ${x.nurse} (${x.path}): ${x.message}`;
+
+// ---- per-nurse checks, shared with the solver ----
+
+/** Lines whose nurse and template are known, inside the period (the other rules need them). */
+function checked(p: CallsProblem, roster: readonly RosterShift[]): RosterShift[] {
+  return roster.filter((s) => s.nurse !== null && s.template !== null && s.dayIndex >= 0 && s.dayIndex < p.periodDays);
+}
+
+function byNurse(p: CallsProblem, roster: readonly RosterShift[]): [number, RosterShift[]][] {
+  const map = new Map<number, RosterShift[]>();
+  for (const s of roster) if (s.nurse !== null) map.set(s.nurse, [...(map.get(s.nurse) ?? []), s]);
+  return [...map].map(([n, shifts]) => [n, shifts.sort((a, b) => a.start - b.start)]);
+}
+
+const shiftPaid = (p: CallsProblem, s: { template: number | null; start: number; end: number }) =>
+  s.end - s.start - p.templates[s.template!]!.breakMinutes;
+
+/** Whether paid minutes lie within ±tolerance of the contract. */
+export function contractBand(contract: number, paid: number, tolerance: number): boolean {
+  return paid >= contract * (1 - tolerance) - 1e-9 && paid <= contract * (1 + tolerance) + 1e-9;
+}
+
+/** The longest stretch of the week with no shift (shifts sorted by start; time outside the period is rest). */
+export function longestRest(shifts: readonly { start: number; end: number }[], week: { start: number; end: number }): number {
+  let longest = 0;
+  let free = week.start;
+  for (const s of shifts) {
+    if (s.end <= week.start) continue;
+    if (s.start >= week.end) break;
+    longest = Math.max(longest, s.start - free);
+    free = Math.max(free, s.end);
+  }
+  return Math.max(longest, week.end - free);
+}
+
+/** Daily rest between consecutive shifts (sorted by start). */
+export function dailyRestKept(shifts: readonly { start: number; end: number }[], minRest: number): boolean {
+  for (let i = 1; i < shifts.length; i++) if (shifts[i]!.start - shifts[i - 1]!.end < minRest) return false;
+  return true;
+}
+
+/** Both rest rules for one nurse's shifts (sorted by start). */
+export function restKept(problem: CallsProblem, shifts: readonly { start: number; end: number }[]): boolean {
+  return dailyRestKept(shifts, problem.rules.dailyRestMinutes) && problem.weeks.every((w) => longestRest(shifts, w) >= problem.rules.weeklyRestMinutes);
+}
