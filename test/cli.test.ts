@@ -66,4 +66,41 @@ describe("kontinuum CLI", () => {
     expect((await run("frobnicate")).code).toBe(2);
     expect((await run("score", R)).code).toBe(2);
   });
+
+  it("1177: generate-calls, staff (JSON + CSV, before/after), validate-staffing catches a broken roster, forecast --backtest", async () => {
+    const prefix = join(dir, "region");
+    expect((await run("generate-calls", "--nurses", "10", "--days", "4", "--seed", "2", "-o", prefix)).code).toBe(0);
+    const calls = `${prefix}.calls.json`;
+    const history = `${prefix}.history.csv`;
+    const staffed = await run("staff", calls, "--history", history, "--csv", join(dir, "roster.csv"), "--time-limit", "20", "-q");
+    expect(staffed.code).toBe(0);
+    expect(staffed.out).toMatch(/service level \(call-weighted\) +\d+\.\d % +\d+\.\d %/);
+    expect(staffed.out).toMatch(/upper bound on the service level/);
+    const file = JSON.parse(readFileSync(`${prefix}.staffing.json`, "utf8"));
+    expect(file.intervals).toHaveLength(4 * 24 * 4);
+    expect(file.roster[0]).toHaveProperty("break.start");
+    expect(readFileSync(join(dir, "roster.csv"), "utf8").split("\n")[0]).toBe("nurse,date,template,start,end,break_start,break_end,paid_minutes");
+    expect((await run("validate-staffing", calls, `${prefix}.staffing.json`)).code).toBe(0);
+    // move one shift's break outside its window, and claim a staffed count the roster does not give
+    file.roster[0].break = { start: file.roster[0].start, end: file.roster[0].start };
+    file.intervals[0].staffed += 7;
+    writeFileSync(join(dir, "broken.staffing.json"), JSON.stringify(file));
+    const broken = await run("validate-staffing", calls, join(dir, "broken.staffing.json"));
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/breakInWindow/);
+    expect(broken.out).toMatch(/intervals: .* says staffed/);
+    const bt = await run("forecast", calls, "--history", history, "--backtest");
+    expect(bt.code).toBe(0);
+    expect(bt.out).toMatch(/WAPE \d+\.\d %/);
+    const json = JSON.parse((await run("staff", calls, "--history", history, "--time-limit", "20", "--json", "-o", join(dir, "j.staffing.json"))).out);
+    expect(json.after.serviceLevel).toBeGreaterThan(json.before.serviceLevel);
+  });
+
+  it("1177: bad input names the field and exits 2", async () => {
+    writeFileSync(join(dir, "bad.calls.json"), JSON.stringify({ name: "x", period: { start: "2026-10-19", days: 2 }, intervalMinutes: 20 }));
+    const r = await run("staff", join(dir, "bad.calls.json"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/intervalMinutes: must be 15, 30 or 60/);
+    expect(r.err).toMatch(/nurses: is required/);
+  });
 });

@@ -1,0 +1,262 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { CallRow, NurseShift } from "../src/calls/model.js";
+import { normalizeCalls } from "../src/calls/normalize.js";
+import { paymentStep } from "../src/calls/payment.js";
+import { STAFFING_RULES, validateStaffing, type RosterShift } from "../src/calls/rules.js";
+import { placeShift, staffedCounts, toNurseShift } from "../src/calls/shifts.js";
+import { InputError } from "../src/errors.js";
+import { generateCallsFixture } from "../src/generate/calls.js";
+import { readCallRowsCsv, readCalls, toRosterShifts } from "../src/io/calls.js";
+import { callsInputSchema, type CallsInput } from "../src/schemas/calls.js";
+import { absToIso, addDays } from "../src/time.js";
+import { backtest, fitForecast, historyGaps } from "../solver/forecast.js";
+import { RosterRuleError, runStaffing } from "../solver/staffing-run.js";
+
+/** Local hour labels of a period's days, the repeated hour twice on the day clocks go back. */
+function hourLabels(start: string, days: number): string[] {
+  const out: string[] = [];
+  for (let d = 0; d < days; d++) {
+    const date = addDays(start, d);
+    for (let h = 0; h < 24; h++) {
+      if (date === "2026-03-29" && h === 2) continue;
+      out.push(`${date}T${String(h).padStart(2, "0")}:00`);
+      if (date === "2026-10-25" && h === 2) out.push(`${date}T02:00`);
+    }
+  }
+  return out;
+}
+
+/** Three days over the autumn change, hourly, two templates, four nurses. */
+function smallInput(over: Partial<CallsInput> = {}): CallsInput {
+  return callsInputSchema.parse({
+    name: "test",
+    period: { start: "2026-10-24", days: 3 },
+    intervalMinutes: 60,
+    target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
+    handleTimeSeconds: 300,
+    forecast: hourLabels("2026-10-24", 3).map((start, i) => ({ start, offered: 10 + (i % 24) })),
+    shiftTemplates: [
+      { id: "dag", start: "07:00", lengthMinutes: 510, breakMinutes: 30, breakEarliest: "11:00", breakLatest: "13:00" },
+      { id: "natt", start: "22:00", lengthMinutes: 540 },
+    ],
+    nurses: [
+      { id: "n1", contractMinutes: 960, templates: ["dag"] },
+      { id: "n2", contractMinutes: 960, unavailable: ["2026-10-25"] },
+      { id: "n3", contractMinutes: 1080, templates: ["natt"], maxShifts: 2 },
+      { id: "n4", contractMinutes: 480 },
+    ],
+    ...over,
+  });
+}
+
+describe("1177 input: intervals and rows across DST", () => {
+  it("has 96 quarter-hours a day, 100 on the 25-hour day and 92 on the 23-hour day", () => {
+    const base = smallInput();
+    const autumn = normalizeCalls({ ...base, period: { start: "2026-10-19", days: 14 }, intervalMinutes: 15, forecast: undefined }, { loadRequired: false });
+    expect(autumn.intervals).toHaveLength(13 * 96 + 100);
+    expect(autumn.intervals.filter((i) => autumn.days[i.dayIndex]!.date === "2026-10-25")).toHaveLength(100);
+    const spring = normalizeCalls({ ...base, period: { start: "2026-03-23", days: 14 }, intervalMinutes: 15, forecast: undefined, roster: undefined }, { loadRequired: false });
+    expect(spring.intervals).toHaveLength(13 * 96 + 92);
+    // consecutive intervals are 15 elapsed minutes apart, DST or not
+    expect(spring.intervals.every((iv, k) => k === 0 || iv.start - spring.intervals[k - 1]!.start === 15)).toBe(true);
+  });
+
+  it("takes a repeated local label in order (summer time first) and honours an explicit offset", () => {
+    const p = normalizeCalls(smallInput());
+    const at2 = p.forecast!.filter((r) => absToIso(r.start, p.zone).startsWith("2026-10-25T02:00"));
+    expect(at2.map((r) => absToIso(r.start, p.zone))).toEqual(["2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00"]);
+    expect(p.forecast).toHaveLength(p.intervals.length);
+    const explicit = smallInput();
+    explicit.forecast = explicit.forecast!.map((r) => (r.start === "2026-10-25T03:00" ? { ...r, start: "2026-10-25T03:00+01:00" } : r));
+    expect(normalizeCalls(explicit).forecast).toHaveLength(p.intervals.length);
+  });
+
+  it("rejects a time that does not exist, a row off the grid, a wrong offset and a second row for one interval, naming the row", () => {
+    const bad = smallInput({
+      history: [
+        { start: "2026-03-29T02:30", offered: 3 },
+        { start: "2026-03-30T07:05", offered: 3 },
+        { start: "2026-03-30T08:00+01:00", offered: 3 },
+        { start: "2026-03-30T09:00", offered: 3 },
+        { start: "2026-03-30T09:00", offered: 4 },
+      ],
+    });
+    try {
+      normalizeCalls(bad);
+      expect.unreachable();
+    } catch (e) {
+      const issues = (e as InputError).issues.map((i) => `${i.path}: ${i.message}`).join("\n");
+      expect(issues).toMatch(/history\[0\]\.start: .*does not exist/);
+      expect(issues).toMatch(/history\[1\]\.start: .*grid/);
+      expect(issues).toMatch(/history\[2\]\.start: the offset \+01:00 is not/);
+      expect(issues).toMatch(/history\[4\]\.start: a second history row/);
+    }
+  });
+
+  it("reads the telephony CSV, with line numbers in its errors", () => {
+    const rows = readCallRowsCsv("start,offered,handle_time_seconds\n2026-10-24T07:00,12,600\n2026-10-24T08:00,9,\n", "h.csv");
+    expect(rows).toEqual([
+      { path: "line 2", start: "2026-10-24T07:00", offered: 12, handleTimeSeconds: 600 },
+      { path: "line 3", start: "2026-10-24T08:00", offered: 9 },
+    ]);
+    expect(() => readCallRowsCsv("start,offered,handle_time_seconds\n2026-10-24T07:00,-1,600\n", "h.csv")).toThrow(/line 2 offered/);
+    expect(() => readCallRowsCsv("start,calls\n", "h.csv")).toThrow(/unknown column "calls"/);
+  });
+
+  it("names unknown fields and bad values by path, and parsing throws nothing but InputError", () => {
+    const text = JSON.stringify({ ...smallInput(), nurses: [{ id: "n1", contractMinutes: 960, colour: "red" }] });
+    expect(() => readCalls(text)).toThrow(/nurses\[0\]\.colour: unknown field/);
+    const valid = JSON.parse(JSON.stringify(smallInput())) as Record<string, unknown>;
+    const keys = Object.keys(valid);
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.anything(), (key, value) => {
+        try {
+          readCalls(JSON.stringify({ ...valid, [key]: value }));
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("roster rules (validate-staffing)", () => {
+  const problem = normalizeCalls(smallInput());
+  const t = (id: string) => problem.templates.findIndex((x) => x.id === id);
+  const n = (id: string) => problem.nurses.findIndex((x) => x.id === id);
+  const shift = (nurse: string, day: number, template: string, breakAt = 0): NurseShift => {
+    const p = placeShift(problem, problem.templates[t(template)]!, day)!;
+    return toNurseShift(n(nurse), p, p.breakStarts[breakAt] ?? null, problem);
+  };
+  const valid = [shift("n1", 0, "dag"), shift("n1", 2, "dag"), shift("n2", 0, "dag"), shift("n2", 2, "natt"), shift("n3", 0, "natt"), shift("n3", 1, "natt"), shift("n4", 1, "dag")];
+  const rules = (shifts: NurseShift[] | RosterShift[]) => {
+    const roster = "path" in (shifts[0] ?? {}) ? (shifts as RosterShift[]) : toRosterShifts(problem, shifts as NurseShift[]);
+    return new Set(validateStaffing(problem, roster).map((v) => v.rule));
+  };
+
+  it("accepts a roster that keeps every rule", () => {
+    expect([...rules(valid)]).toEqual([]);
+  });
+
+  it("lists one function per rule", () => {
+    expect(Object.keys(STAFFING_RULES)).toEqual(["knownNurseAndTemplate", "dateInPeriod", "matchesTemplate", "templateAllowed", "notUnavailable", "breakInWindow", "maxShiftsKept", "contractKept", "dailyRest", "weeklyRest"]);
+  });
+
+  it("templateAllowed: n1 works only dag", () => {
+    expect(rules([...valid.filter((s) => s.nurse !== n("n1")), shift("n1", 0, "dag"), { ...shift("n1", 2, "natt") }])).toContain("templateAllowed");
+  });
+  it("notUnavailable: n2 is off on 2026-10-25", () => {
+    expect(rules([...valid.filter((s) => s.nurse !== n("n2")), shift("n2", 1, "dag"), shift("n2", 0, "dag")])).toContain("notUnavailable");
+  });
+  it("maxShiftsKept: n3 works at most 2 shifts", () => {
+    expect(rules([...valid, shift("n3", 2, "natt")])).toContain("maxShiftsKept");
+  });
+  it("contractKept: paid minutes within ±10 % of the contract", () => {
+    expect(rules(valid.filter((s) => !(s.nurse === n("n1") && s.dayIndex === 2)))).toContain("contractKept");
+  });
+  it("dailyRest: a night then a day shift the next morning", () => {
+    const broken = [...valid.filter((s) => s.nurse !== n("n2")), shift("n2", 0, "natt"), { ...shift("n2", 2, "dag") }];
+    expect(rules(broken)).not.toContain("dailyRest");
+    const p = placeShift(problem, problem.templates[t("dag")]!, 1)!;
+    const morning = { ...toNurseShift(n("n4"), p, p.breakStarts[0]!, problem) };
+    expect(rules([...valid.filter((s) => s.nurse !== n("n4")), shift("n4", 0, "natt"), morning])).toContain("dailyRest");
+  });
+  it("weeklyRest: seven day shifts in a row leave no 36-hour rest", () => {
+    const week = normalizeCalls({ ...smallInput(), period: { start: "2026-10-19", days: 7 }, forecast: undefined, nurses: [{ id: "n1", contractMinutes: 3360 }] }, { loadRequired: false });
+    const p = (d: number) => placeShift(week, week.templates[0]!, d)!;
+    const seven = Array.from({ length: 7 }, (_, d) => toNurseShift(0, p(d), p(d).breakStarts[0]!, week));
+    const found = new Set(validateStaffing(week, toRosterShifts(week, seven)).map((v) => v.rule));
+    expect(found).toContain("weeklyRest");
+    expect(found).not.toContain("dailyRest");
+    expect(new Set(validateStaffing(week, toRosterShifts(week, seven.filter((_, d) => d !== 3))).map((v) => v.rule))).not.toContain("weeklyRest");
+  });
+  it("breakInWindow, matchesTemplate, dateInPeriod, knownNurseAndTemplate", () => {
+    const roster = toRosterShifts(problem, valid);
+    const first = roster[0]!;
+    expect(rules([{ ...first, breakStart: first.start, breakEnd: first.start + 30 }, ...roster.slice(1)])).toContain("breakInWindow");
+    expect(rules([{ ...first, end: first.end + 60 }, ...roster.slice(1)])).toContain("matchesTemplate");
+    expect(rules([{ ...first, breakStart: null, breakEnd: null }, ...roster.slice(1)])).toContain("matchesTemplate");
+    expect(rules([...roster, { ...first, dayIndex: 5, date: "2026-10-29" }])).toContain("dateInPeriod");
+    expect(rules([...roster, { ...first, nurse: null, nurseId: "x9" }])).toContain("knownNurseAndTemplate");
+  });
+  it("counts a nurse only in intervals fully on shift and not on break", () => {
+    const one = shift("n1", 0, "dag"); // 07:00-15:30, break 11:00-11:30 on an hourly grid
+    const counts = staffedCounts(problem, [one]);
+    const staffedHours = problem.intervals.filter((_, i) => counts[i] === 1).map((iv) => absToIso(iv.start, problem.zone).slice(11, 13));
+    expect(staffedHours).toEqual(["07", "08", "09", "10", "12", "13", "14"]);
+  });
+});
+
+describe("forecast", () => {
+  // five weeks of noise-free hourly history: weekday × hour shape, level rising 2 % a week
+  const rows: CallRow[] = [];
+  const firstDay = Date.parse("2026-09-07T00:00:00Z") / 86_400_000; // a Monday
+  for (let d = 0; d < 35; d++)
+    for (let h = 0; h < 24; h++) {
+      const weekday = (d % 7) + 1;
+      const level = 10 * (1 + 0.02 * Math.floor(d / 7));
+      rows.push({ path: "", start: (firstDay + d) * 1440 + h * 60, offered: level * (1 + (h >= 8 && h < 12 ? 1 : 0)) * (weekday === 1 ? 1.3 : 1), handleTimeSeconds: 500, dayNumber: firstDay + d, weekday, slot: h });
+    }
+
+  it("recovers a seasonal pattern with trend (backtest WAPE under 2 %, better than last week's figures)", () => {
+    const result = backtest(rows, 7 * 24)!;
+    expect(result.heldOutIntervals).toBe(168);
+    expect(result.wape).toBeLessThan(0.02);
+    expect(result.naiveWape!).toBeGreaterThan(result.wape);
+    const model = fitForecast(rows, 7 * 24);
+    const mondayNine = model.predict({ weekday: 1, slot: 9, dayNumber: firstDay + 35 });
+    expect(mondayNine.offered).toBeCloseTo(10 * 1.1 * 2 * 1.3, 0);
+    expect(mondayNine.handleTimeSeconds).toBeCloseTo(500, 6);
+  });
+
+  it("reports gaps instead of reading them as zero calls", () => {
+    const holed = rows.filter((r) => !(r.dayNumber === firstDay + 20 && r.slot >= 9 && r.slot < 12));
+    expect(historyGaps(holed, 60)).toEqual([{ from: (firstDay + 20) * 1440 + 9 * 60, to: (firstDay + 20) * 1440 + 12 * 60, intervals: 3 }]);
+    const model = fitForecast(holed, 7 * 24);
+    expect(model.predict({ weekday: 7, slot: 10, dayNumber: firstDay + 35 }).offered).toBeGreaterThan(15);
+  });
+});
+
+describe("payment steps", () => {
+  it("pays the full sum at 75 % and steps down below 75/50/40/30/25 %", () => {
+    expect([0.8, 0.75, 0.7, 0.45, 0.35, 0.27, 0.1].map((s) => paymentStep(s).paymentShare)).toEqual([1, 1, 0.95, 0.8, 0.6, 0.5, 0]);
+  });
+});
+
+describe("kontinuum staff: solver", () => {
+  const fixture = generateCallsFixture({ seed: 3, nurses: 12, days: 7, historyWeeks: 3 });
+  const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history.csv") });
+
+  it("returns a roster that keeps every rule, beats today's roster and stays under the upper bound, the same for a seed", async () => {
+    const run = await runStaffing(problem, { seed: 4, moves: 30_000, timeLimitSeconds: 60 });
+    expect(validateStaffing(problem, toRosterShifts(problem, run.solution.shifts))).toEqual([]);
+    expect(run.report.intervals).toHaveLength(problem.intervals.length);
+    expect(run.today!.violations).toEqual([]);
+    expect(run.report.summary.serviceLevel).toBeGreaterThan(run.today!.report.summary.serviceLevel);
+    expect(run.report.summary.serviceLevel).toBeLessThanOrEqual(run.solution.upperBoundHard! + 1e-9);
+    expect(run.solution.upperBound!).toBeLessThanOrEqual(run.solution.upperBoundHard! + 1e-9);
+    const again = await runStaffing(problem, { seed: 4, moves: 30_000, timeLimitSeconds: 60 });
+    expect(again.solution.shifts).toEqual(run.solution.shifts);
+  });
+
+  it("property: random small regions get a roster that passes the validator", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 9 }), fc.integer({ min: 2, max: 8 }), async (seed, nurses, days) => {
+        const f = generateCallsFixture({ seed, nurses, days, historyWeeks: 2, start: "2026-10-21" });
+        const p = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
+        try {
+          const run = await runStaffing(p, { seed, moves: 5_000, timeLimitSeconds: 30 });
+          expect(validateStaffing(p, toRosterShifts(p, run.solution.shifts))).toEqual([]);
+        } catch (e) {
+          // only a contract that no combination of the nurse's shifts can meet may stop it, and it must say so
+          expect(e).toBeInstanceOf(RosterRuleError);
+          expect((e as RosterRuleError).violations.every((v) => v.rule === "contractKept")).toBe(true);
+          throw e;
+        }
+      }),
+      { numRuns: 6 },
+    );
+  });
+});
