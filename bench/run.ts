@@ -5,10 +5,20 @@ import { generateFixture } from "../src/generate/fixture.js";
 import { computeMetrics } from "../src/metrics.js";
 import { table } from "../src/report.js";
 import { runHomecare } from "../solver/run.js";
+import { normalizeCalls } from "../src/calls/normalize.js";
+import { placementTable } from "../src/calls/shifts.js";
+import { generateCallsFixture } from "../src/generate/calls.js";
+import { readCallRowsCsv } from "../src/io/calls.js";
+import { callDemand } from "../solver/forecast.js";
+import { solveWithHighs, solveWithJsLp } from "../solver/lp.js";
+import { IntervalQueues } from "../solver/queues.js";
+import { runStaffing } from "../solver/staffing-run.js";
+import { countModel, shiftOptions } from "../solver/staffing-model.js";
 
 /**
- * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), each
- * solved in its own process so peak memory is that size's own.
+ * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), 1177
+ * regions of 30 and 60 nurses, and the shift-count ILP through HiGHS and javascript-lp-solver;
+ * each in its own process, so peak memory is that run's own.
  */
 
 const SIZES = [
@@ -37,21 +47,94 @@ function one(clients: number, seed: number): string[] {
   ];
 }
 
+/** One 1177 region (two weeks, 15-minute intervals, five templates): today's roster against ours. */
+async function staff(nurses: number, seed: number): Promise<string[]> {
+  const fixture = generateCallsFixture({ seed, nurses });
+  const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
+  const started = Date.now();
+  const run = await runStaffing(problem, { seed: 1, timeLimitSeconds: 60 });
+  const seconds = (Date.now() - started) / 1000;
+  const pct = (x: number | null) => (x === null ? "-" : (x * 100).toFixed(1));
+  const s = run.report.summary;
+  return [
+    String(nurses),
+    String(problem.intervals.length),
+    seconds.toFixed(1),
+    `${pct(run.today!.report.summary.serviceLevel)} -> ${pct(s.serviceLevel)}`,
+    `${pct(run.solution.upperBound)} / ${pct(run.solution.upperBoundHard)}`,
+    `${Math.round(run.today!.report.summary.paymentStep.paymentShare * 100)} -> ${Math.round(s.paymentStep.paymentShare * 100)} %`,
+    `${run.today!.report.summary.understaffedIntervals} -> ${s.understaffedIntervals}`,
+    run.solution.models.map((m) => `${m.name} ${m.seconds.toFixed(1)} s (${m.status})`).join(", "),
+    `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  ];
+}
+
+/** The count model of a region through one LP back end: seconds, or how it ended. */
+async function countModelWith(solver: "highs" | "jslp", nurses: number, days: number, seed: number): Promise<string[]> {
+  const fixture = generateCallsFixture({ seed, nurses, days, historyWeeks: 3 });
+  const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const model = countModel(problem, queues, shiftOptions(problem, placementTable(problem)), false);
+  const started = Date.now();
+  const result = solver === "jslp" ? solveWithJsLp(model) : await solveWithHighs(model, { timeLimitSeconds: 60, mipGap: 0.005 });
+  return [`${nurses} nurses, ${days} days`, String(model.variables.filter((v) => v.integer).length), String(model.variables.length), solver, `${((Date.now() - started) / 1000).toFixed(1)} s`, result.detail];
+}
+
+const LP_TIMEOUT_SECONDS = 60;
+
 const arg = process.argv.indexOf("--one");
+const staffArg = process.argv.indexOf("--staff");
+const lpArg = process.argv.indexOf("--lp");
 if (arg >= 0) {
   const [clients, seed] = process.argv.slice(arg + 1, arg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(one(clients, seed)));
+} else if (staffArg >= 0) {
+  const [nurses, seed] = process.argv.slice(staffArg + 1, staffArg + 3).map(Number) as [number, number];
+  process.stdout.write(JSON.stringify(await staff(nurses, seed)));
+} else if (lpArg >= 0) {
+  const [solver, nurses, days] = process.argv.slice(lpArg + 1, lpArg + 4) as ["highs" | "jslp", string, string];
+  process.stdout.write(JSON.stringify(await countModelWith(solver, Number(nurses), Number(days), 5)));
 } else {
   const self = fileURLToPath(import.meta.url);
+  const child = (args: string[], timeoutSeconds?: number): string[] | null => {
+    try {
+      return JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: "utf8", maxBuffer: 1 << 20, ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000 } : {}) })) as string[];
+    } catch (e) {
+      if ((e as { signal?: string }).signal === "SIGTERM") return null;
+      throw e;
+    }
+  };
+  const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`;
   const rows = SIZES.map(({ clients, seed }) => {
     process.stderr.write(`solving ${clients} clients ...\n`);
-    return JSON.parse(execFileSync(process.execPath, [self, "--one", String(clients), String(seed)], { encoding: "utf8", maxBuffer: 1 << 20 })) as string[];
+    return child(["--one", String(clients), String(seed)])!;
   });
-  console.log(`home care, two weeks (seed 1, 300,000 moves or the time limit); ${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`);
+  console.log(`home care, two weeks (seed 1, 300,000 moves or the time limit); ${machine}`);
   console.log(
     table(
       ["clients", "occurrences", "seconds", "unassigned", "U21401/U21402/U21436", "lower bound", "hand-made U21401", "travel min (ours / hand)", "peak RSS"],
       rows,
     ),
   );
+  process.stderr.write("staffing 1177 regions ...\n");
+  const staffRows = [30, 60].map((nurses) => child(["--staff", String(nurses), "5"])!);
+  console.log(`\n1177 telephone nursing, two weeks over the autumn DST change, 15-minute intervals, 5 templates (seed 5 region, solver seed 1); ${machine}`);
+  console.log(
+    table(
+      ["nurses", "intervals", "seconds", "service level % (today -> ours)", "upper bound % (±5 / ±10)", "payment", "understaffed intervals", "integer models", "peak RSS"],
+      staffRows,
+    ),
+  );
+  process.stderr.write("count model through both LP back ends ...\n");
+  const lpRows = [
+    [10, 3],
+    [60, 14],
+  ].flatMap(([nurses, days]) =>
+    (["highs", "jslp"] as const).map(
+      (solver) =>
+        child(["--lp", solver, String(nurses), String(days)], LP_TIMEOUT_SECONDS) ?? [`${nurses} nurses, ${days} days`, "", "", solver, `> ${LP_TIMEOUT_SECONDS} s`, `no answer within ${LP_TIMEOUT_SECONDS} s (stopped)`],
+    ),
+  );
+  console.log(`\nthe shift-count ILP: HiGHS (WebAssembly) against javascript-lp-solver; ${machine}`);
+  console.log(table(["region", "integers", "variables", "solver", "time", "result"], lpRows));
 }
