@@ -1,6 +1,5 @@
 import type { StaffingReport, StaffingSummary } from "../../solver/staffing-report.js";
 import { table } from "../report.js";
-import { absToLocal } from "../time.js";
 import type { CallsProblem } from "./model.js";
 
 /** Plain-text figures of a nurse roster, and today's beside the proposed one. */
@@ -41,6 +40,7 @@ export function formatStaffing(problem: CallsProblem, after: StaffingReport, upp
   const n = problem.intervals.length;
   const a = rows(after.summary, n, 0);
   const b = before ? rows(before.report.summary, n, before.violations) : null;
+  const beforeDays = before ? perDay(problem, before.report) : null;
   const out = [
     table(b ? ["", "today", "Kontinuum"] : ["", "Kontinuum"], LABELS.map((label, i) => (b ? [label, b[i]!, a[i]!] : [label, a[i]!]))),
     `target: ${pct(problem.target.serviceLevel, 0)} answered within ${problem.target.thresholdSeconds} s`,
@@ -49,7 +49,7 @@ export function formatStaffing(problem: CallsProblem, after: StaffingReport, upp
     table(
       b ? ["date", "calls", "today", "Kontinuum"] : ["date", "calls", "Kontinuum"],
       perDay(problem, after).map((d, i) => {
-        const today = before ? perDay(problem, before.report)[i]! : null;
+        const today = beforeDays?.[i] ?? null;
         return today ? [d.date, Math.round(d.calls), pct(today.serviceLevel), pct(d.serviceLevel)] : [d.date, Math.round(d.calls), pct(d.serviceLevel)];
       }),
     ),
@@ -67,8 +67,3 @@ export function perDay(problem: CallsProblem, report: StaffingReport): { date: s
   }
   return days.map((d) => ({ date: d.date, calls: d.calls, serviceLevel: d.calls > 0 ? d.within / d.calls : null }));
 }
-
-export const localLabel = (problem: CallsProblem, abs: number) => {
-  const l = absToLocal(abs, problem.zone);
-  return `${l.date} ${l.clock}`;
-};

@@ -7,7 +7,7 @@ import { readRoster } from "../io/roster.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../io/schedule.js";
 import { computeMetrics } from "../metrics.js";
 import { formatComparison, formatMetrics } from "../report.js";
-import { UsageError, type CliIo } from "./io.js";
+import { solverFlags, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
@@ -27,10 +27,7 @@ export function scheduleCommand(args: string[], io: CliIo): number {
   });
   if (positionals.length !== 1) throw new UsageError("usage: kontinuum schedule ROSTER.json [options]");
   const rosterPath = positionals[0]!;
-  const timeLimit = Number(values["time-limit"]);
-  const seed = Number(values.seed);
-  if (!(timeLimit > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
-  if (!Number.isInteger(seed)) throw new UsageError("--seed must be a whole number");
+  const { timeLimit, seed } = solverFlags(values);
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;

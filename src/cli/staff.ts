@@ -11,7 +11,7 @@ import { generateCallsFixture } from "../generate/calls.js";
 import { demandToCsv, intervalLines, readCallRowsCsv, readCalls, readStaffing, rosterLines, rosterToCsv, summaryForFile } from "../io/calls.js";
 import { readTextFile, writeTextFile } from "../io/files.js";
 import { absToIso } from "../time.js";
-import { UsageError, type CliIo } from "./io.js";
+import { solverFlags, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** The 1177 commands: staff, forecast, validate-staffing, generate-calls. */
@@ -42,10 +42,7 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError("usage: kontinuum staff CALLS.json [options]");
   const path = positionals[0]!;
-  const timeLimit = Number(values["time-limit"]);
-  const seed = Number(values.seed);
-  if (!(timeLimit > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
-  if (!Number.isInteger(seed)) throw new UsageError("--seed must be a whole number");
+  const { timeLimit, seed } = solverFlags(values);
   const problem = loadCalls(path, values.history, values.forecast);
   const bar = values.quiet || values.json ? undefined : progressBar<StaffingProgress>((p) => `service level ${(p.serviceLevel * 100).toFixed(1)} %`);
   let run;
