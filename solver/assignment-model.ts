@@ -1,3 +1,4 @@
+import { groupBy } from "../src/group.js";
 import type { CallsProblem } from "../src/calls/model.js";
 import type { ShiftPlacement } from "../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "./lp.js";
@@ -46,9 +47,8 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
   problem.nurses.forEach((nurse, n) => {
     const own = byNurse[n]!;
     if (!own.length) return;
-    const perDay = new Map<number, [string, number][]>();
-    for (const s of own) perDay.set(s.placement.dayIndex, [...(perDay.get(s.placement.dayIndex) ?? []), [s.name, 1]]);
-    for (const [d, terms] of perDay) if (terms.length > 1) rows.push({ name: `day_${n}_${d}`, terms, max: 1 });
+    for (const [d, same] of groupBy(own, (s) => s.placement.dayIndex))
+      if (same.length > 1) rows.push({ name: `day_${n}_${d}`, terms: same.map((s): [string, number] => [s.name, 1]), max: 1 });
     for (const t of new Set(own.map((s) => s.placement.start))) {
       const terms = own.filter((s) => s.placement.start <= t && t < s.placement.end + rest).map((s): [string, number] => [s.name, 1]);
       if (terms.length > 1) rows.push({ name: `rest_${n}_${t}`, terms, max: 1 });

@@ -1,3 +1,4 @@
+import { groupBy } from "../src/group.js";
 import type { CallsProblem } from "../src/calls/model.js";
 import { staffedIntervals, workable, type ShiftPlacement } from "../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "./lp.js";
@@ -26,6 +27,9 @@ export interface ShiftOption {
   /** nurses who may work this template on this date */
   eligible: number[];
 }
+
+/** The (date, template) an option belongs to: its break position aside. */
+export const dayTemplateKey = (o: ShiftOption) => `${o.placement.dayIndex}_${o.placement.template}`;
 
 export function shiftOptions(problem: CallsProblem, placements: (ShiftPlacement | null)[][]): ShiftOption[] {
   const options: ShiftOption[] = [];
@@ -80,13 +84,11 @@ export function countModel(problem: CallsProblem, queues: IntervalQueues, option
   const variables: LpVariable[] = [];
   const rows: LpRow[] = [];
   const coverTerms: [string, number][][] = problem.intervals.map(() => []);
-  const byDayTemplate = new Map<string, ShiftOption[]>();
   for (const o of options) {
     variables.push({ name: o.name, objective: 0, upper: o.eligible.length, integer: !bound });
     for (const i of o.covered) coverTerms[i]!.push([o.name, -1]);
-    const key = `${o.placement.dayIndex}_${o.placement.template}`;
-    byDayTemplate.set(key, [...(byDayTemplate.get(key) ?? []), o]);
   }
+  const byDayTemplate = groupBy(options, dayTemplateKey);
   problem.intervals.forEach((_, i) => {
     if (queues.inputs[i]!.offered <= 0 || !coverTerms[i]!.length) return;
     const values: number[] = [];

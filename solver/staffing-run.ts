@@ -19,7 +19,7 @@ export interface StaffingRun {
 
 export class RosterRuleError extends Error {
   constructor(readonly violations: StaffingViolation[]) {
-    super(`the roster made breaks ${violations.length} hard rule(s); the first: ${violations[0]?.message}`);
+    super(`the roster breaks ${violations.length} hard rule(s); the first: ${violations[0]?.message}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { groupBy } from "../src/group.js";
 import type { CallsProblem, NurseShift } from "../src/calls/model.js";
 import { restKept } from "../src/calls/rules.js";
 import { placementTable, staffedIntervals, toNurseShift } from "../src/calls/shifts.js";
@@ -5,7 +6,7 @@ import { seededRandom } from "../src/random.js";
 import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "./lp.js";
 import type { IntervalQueues } from "./queues.js";
 import { assignmentModel, type ShiftGroup } from "./assignment-model.js";
-import { countModel, shiftOptions, type ShiftOption } from "./staffing-model.js";
+import { countModel, dayTemplateKey, shiftOptions, type ShiftOption } from "./staffing-model.js";
 
 /**
  * Nurse shift scheduling (`kontinuum staff`), in three steps:
@@ -77,11 +78,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
 
   const placements = placementTable(problem);
   const allOptions = shiftOptions(problem, placements);
-  const optionsByDayTemplate = new Map<string, ShiftOption[]>();
-  for (const o of allOptions) {
-    const key = `${o.placement.dayIndex}_${o.placement.template}`;
-    optionsByDayTemplate.set(key, [...(optionsByDayTemplate.get(key) ?? []), o]);
-  }
+  const optionsByDayTemplate = groupBy(allOptions, dayTemplateKey);
   report("model", 0, 0);
 
   // 1. the count model
@@ -189,14 +186,9 @@ type CountedGroup = ShiftGroup & { options: ShiftOption[] };
 
 function countedGroups(problem: CallsProblem, queues: IntervalQueues, all: readonly ShiftOption[], counts: LpSolution): CountedGroup[] {
   const staffed = new Array<number>(problem.intervals.length).fill(0);
-  const byKey = new Map<string, ShiftOption[]>();
-  for (const o of all) {
-    const n = Math.round(counts.values.get(o.name) ?? 0);
-    for (const i of o.covered) staffed[i]! += n;
-    const key = `${o.placement.dayIndex}_${o.placement.template}`;
-    for (let k = 0; k < n; k++) byKey.set(key, [...(byKey.get(key) ?? []), o]);
-  }
-  return [...byKey].map(([key, options]) => {
+  const counted = all.flatMap((o) => Array.from({ length: Math.round(counts.values.get(o.name) ?? 0) }, () => o));
+  for (const o of counted) for (const i of o.covered) staffed[i]!++;
+  return [...groupBy(counted, dayTemplateKey)].map(([key, options]) => {
     const o = options[0]!;
     const worth = o.covered.reduce((sum, i) => sum + queues.value(i, staffed[i]!) - queues.value(i, Math.max(0, staffed[i]! - 1)), 0);
     return { key, placement: o.placement, count: options.length, eligible: o.eligible, worth, options };

@@ -1,3 +1,4 @@
+import { groupBy } from "../group.js";
 import { absToLocal } from "../time.js";
 import type { CallsProblem, NurseShift } from "./model.js";
 import { placeShift } from "./shifts.js";
@@ -147,9 +148,8 @@ function checked(p: CallsProblem, roster: readonly RosterShift[]): RosterShift[]
 }
 
 function byNurse(p: CallsProblem, roster: readonly RosterShift[]): [number, RosterShift[]][] {
-  const map = new Map<number, RosterShift[]>();
-  for (const s of roster) if (s.nurse !== null) map.set(s.nurse, [...(map.get(s.nurse) ?? []), s]);
-  return [...map].map(([n, shifts]) => [n, shifts.sort((a, b) => a.start - b.start)]);
+  const known = roster.filter((s): s is RosterShift & { nurse: number } => s.nurse !== null);
+  return [...groupBy(known, (s) => s.nurse)].map(([n, shifts]) => [n, shifts.sort((a, b) => a.start - b.start)]);
 }
 
 const shiftPaid = (p: CallsProblem, s: { template: number | null; start: number; end: number }) =>
