@@ -97,8 +97,8 @@ describe("1177 input: intervals and rows across DST", () => {
   it("reads the telephony CSV, with line numbers in its errors", () => {
     const rows = readCallRowsCsv("start,offered,handle_time_seconds\n2026-10-24T07:00,12,600\n2026-10-24T08:00,9,\n", "h.csv");
     expect(rows).toEqual([
-      { path: "line 2", start: "2026-10-24T07:00", offered: 12, handleTimeSeconds: 600 },
-      { path: "line 3", start: "2026-10-24T08:00", offered: 9 },
+      { path: "h.csv line 2", start: "2026-10-24T07:00", offered: 12, handleTimeSeconds: 600 },
+      { path: "h.csv line 3", start: "2026-10-24T08:00", offered: 9 },
     ]);
     expect(() => readCallRowsCsv("start,offered,handle_time_seconds\n2026-10-24T07:00,-1,600\n", "h.csv")).toThrow(/line 2 offered/);
     expect(() => readCallRowsCsv("start,calls\n", "h.csv")).toThrow(/unknown column "calls"/);

@@ -1,7 +1,7 @@
 import { groupBy } from "../group.js";
-import { absToLocal } from "../time.js";
+import { absToIso, absToLocal } from "../time.js";
 import type { CallsProblem, NurseShift } from "./model.js";
-import { placeShift } from "./shifts.js";
+import { placeShift, staffedCounts } from "./shifts.js";
 
 /**
  * The hard rules of a nurse roster (calls.md and the Working Hours Act), one function each. Every
@@ -138,7 +138,25 @@ export function validateStaffing(problem: CallsProblem, roster: readonly RosterS
   return Object.values(STAFFING_RULES).flatMap((rule) => rule(problem, roster));
 }
 
-export const formatStaffingViolation = (x: StaffingViolation) => `${x.rule}: ${x.nurse} (${x.path}): ${x.message}`;
+/**
+ * A staffing file checked whole: every roster rule, and (when the file lists intervals) that the
+ * staffed counts it claims are the ones its roster gives.
+ */
+export function validateStaffingFile(problem: CallsProblem, file: { roster: RosterShift[]; claimedStaffed: Map<number, number> | null }): StaffingViolation[] {
+  const violations = validateStaffing(problem, file.roster);
+  const { claimedStaffed } = file;
+  if (!claimedStaffed || violations.some((v) => v.rule === "knownNurseAndTemplate" || v.rule === "dateInPeriod")) return violations;
+  const counts = staffedCounts(problem, file.roster as Parameters<typeof staffedCounts>[1]);
+  const mismatch = (message: string) => violations.push({ rule: "staffedCounts", path: "intervals", nurse: "", message });
+  if (claimedStaffed.size !== problem.intervals.length) mismatch(`lists ${claimedStaffed.size} intervals; the period has ${problem.intervals.length}`);
+  problem.intervals.forEach((iv, i) => {
+    const claimed = claimedStaffed.get(iv.start);
+    if (claimed !== undefined && claimed !== counts[i]) mismatch(`${absToIso(iv.start, problem.zone)} says staffed ${claimed}; the roster staffs ${counts[i]}`);
+  });
+  return violations;
+}
+
+export const formatStaffingViolation = (x: StaffingViolation) => `${x.rule}: ${x.nurse ? `${x.nurse} (${x.path})` : x.path}: ${x.message}`;
 
 // ---- per-nurse checks, shared with the solver ----
 

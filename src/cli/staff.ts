@@ -5,18 +5,15 @@ import { RosterRuleError, runStaffing } from "../../solver/staffing-run.js";
 import type { StaffingProgress } from "../../solver/staffing.js";
 import type { CallsSources } from "../calls/normalize.js";
 import { formatStaffing } from "../calls/report.js";
-import { formatStaffingViolation, validateStaffing } from "../calls/rules.js";
-import { staffedCounts } from "../calls/shifts.js";
+import { formatStaffingViolation, validateStaffingFile } from "../calls/rules.js";
 import { generateCallsFixture } from "../generate/calls.js";
-import { demandToCsv, intervalLines, readCallRowsCsv, readCalls, readStaffing, rosterLines, rosterToCsv, summaryForFile } from "../io/calls.js";
+import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, staffingFile } from "../io/calls.js";
 import { readTextFile, writeTextFile } from "../io/files.js";
 import { absToIso } from "../time.js";
 import { solverFlags, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** The 1177 commands: staff, forecast, validate-staffing, generate-calls. */
-
-const round4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
 function loadCalls(path: string, history?: string, forecast?: string, loadRequired = true) {
   const sources: CallsSources = { loadRequired };
@@ -57,19 +54,7 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
   }
   bar?.end();
   const outPath = values.out ?? path.replace(/(\.calls)?\.json$/, "") + ".staffing.json";
-  const file = {
-    name: problem.name,
-    roster: rosterLines(problem, run.solution.shifts),
-    intervals: intervalLines(problem, run.report),
-    summary: {
-      ...summaryForFile(run.report.summary),
-      upperBound: round4(run.solution.upperBound),
-      upperBoundHard: round4(run.solution.upperBoundHard),
-      forecast: { source: run.demand.source, warnings: run.demand.warnings },
-      solver: { seed, seconds: Math.round(run.seconds * 10) / 10, moves: run.solution.moves, models: run.solution.models },
-      ...(run.today ? { today: { ...summaryForFile(run.today.report.summary), violations: run.today.violations.length } } : {}),
-    },
-  };
+  const file = staffingFile(problem, run, seed);
   writeTextFile(outPath, JSON.stringify(file, null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, rosterToCsv(problem, run.solution.shifts));
   if (values.json) {
@@ -117,24 +102,15 @@ export function validateStaffingCommand(args: string[], io: CliIo): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 2) throw new UsageError("usage: kontinuum validate-staffing CALLS.json STAFFING.json");
   const problem = loadCalls(positionals[0]!, undefined, undefined, false);
-  const { roster, claimedStaffed } = readStaffing(readTextFile(positionals[1]!), problem, positionals[1]);
-  const violations = validateStaffing(problem, roster);
-  const lines = violations.map(formatStaffingViolation);
-  if (claimedStaffed && !violations.some((v) => v.rule === "knownNurseAndTemplate" || v.rule === "dateInPeriod")) {
-    const counts = staffedCounts(problem, roster as Parameters<typeof staffedCounts>[1]);
-    if (claimedStaffed.size !== problem.intervals.length) lines.push(`intervals: lists ${claimedStaffed.size} intervals; the period has ${problem.intervals.length}`);
-    problem.intervals.forEach((iv, i) => {
-      const claimed = claimedStaffed.get(iv.start);
-      if (claimed !== undefined && claimed !== counts[i]) lines.push(`intervals: ${absToIso(iv.start, problem.zone)} says staffed ${claimed}; the roster staffs ${counts[i]}`);
-    });
-  }
+  const file = readStaffing(readTextFile(positionals[1]!), problem, positionals[1]);
+  const lines = validateStaffingFile(problem, file).map(formatStaffingViolation);
   for (const l of lines.slice(0, 50)) io.out(l);
   if (lines.length > 50) io.out(`... and ${lines.length - 50} more`);
   if (lines.length) {
     io.err(`invalid: ${lines.length} problem(s)`);
     return 1;
   }
-  io.out(`valid: ${roster.length} shifts keep every rule`);
+  io.out(`valid: ${file.roster.length} shifts keep every rule`);
   return 0;
 }
 

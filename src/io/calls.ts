@@ -5,6 +5,7 @@ import type { RosterShift } from "../calls/rules.js";
 import { callsInputSchema, staffingFileSchema } from "../schemas/calls.js";
 import { absToIso, daysBetween, isoToAbs } from "../time.js";
 import type { StaffingReport } from "../../solver/staffing-report.js";
+import type { StaffingRun } from "../../solver/staffing-run.js";
 import { csvColumns, parseCsv, toCsv } from "./csv.js";
 import { parseJsonText, parseWithSchema } from "./parse.js";
 
@@ -20,7 +21,7 @@ export function callsFromValue(value: unknown, source?: string, sources: CallsSo
 
 export const CALL_CSV_COLUMNS = ["start", "offered", "handle_time_seconds"] as const;
 
-/** The telephony export: `start,offered,handle_time_seconds` (handle time may be empty). */
+/** The telephony export: `start,offered,handle_time_seconds` (handle time may be empty). Rows keep `SOURCE line N` as their path, so a later problem with a row names the file. */
 export function readCallRowsCsv(text: string, source: string): RawCallRow[] {
   const rows = parseCsv(text, source);
   const col = csvColumns(rows[0], CALL_CSV_COLUMNS, source);
@@ -35,7 +36,7 @@ export function readCallRowsCsv(text: string, source: string): RawCallRow[] {
     const handle = handleText === "" ? undefined : Number(handleText);
     if (offeredText === "" || !Number.isFinite(offered) || offered < 0) issues.push({ path: `${path} offered`, message: `must be 0 or more calls, got "${offeredText}"` });
     else if (handle !== undefined && !(Number.isFinite(handle) && handle > 0)) issues.push({ path: `${path} handle_time_seconds`, message: `must be more than 0 seconds or empty, got "${handleText}"` });
-    else out.push({ path, start, offered, ...(handle !== undefined ? { handleTimeSeconds: handle } : {}) });
+    else out.push({ path: `${source} ${path}`, start, offered, ...(handle !== undefined ? { handleTimeSeconds: handle } : {}) });
   }
   if (issues.length) throw new InputError(issues, source);
   return out;
@@ -135,5 +136,24 @@ export function summaryForFile(s: StaffingReport["summary"]) {
     requiredNurseHours: round(s.requiredNurseHours, 2),
     staffedNurseHours: round(s.staffedNurseHours, 2),
     nurses: s.nurses.map((n) => ({ ...n, deviation: round(n.deviation, 4) })),
+  };
+}
+
+const round4 = (x: number | null) => (x === null ? null : round(x, 4));
+
+/** The spec's `*.staffing.json` for a run: roster, every interval, summary (with today's roster when given). */
+export function staffingFile(problem: CallsProblem, run: StaffingRun, seed: number) {
+  return {
+    name: problem.name,
+    roster: rosterLines(problem, run.solution.shifts),
+    intervals: intervalLines(problem, run.report),
+    summary: {
+      ...summaryForFile(run.report.summary),
+      upperBound: round4(run.solution.upperBound),
+      upperBoundHard: round4(run.solution.upperBoundHard),
+      forecast: { source: run.demand.source, warnings: run.demand.warnings },
+      solver: { seed, seconds: Math.round(run.seconds * 10) / 10, moves: run.solution.moves, models: run.solution.models },
+      ...(run.today ? { today: { ...summaryForFile(run.today.report.summary), violations: run.today.violations.length } } : {}),
+    },
   };
 }
