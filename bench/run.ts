@@ -14,11 +14,13 @@ import { solveWithHighs, solveWithJsLp } from "../solver/lp.js";
 import { IntervalQueues } from "../solver/queues.js";
 import { runStaffing } from "../solver/staffing-run.js";
 import { countModel, shiftOptions } from "../solver/staffing-model.js";
+import { apiLoad, formatApiLoad } from "./api-load.js";
 
 /**
  * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), 1177
- * regions of 30 and 60 nurses, and the shift-count ILP through HiGHS and javascript-lp-solver;
- * each in its own process, so peak memory is that run's own.
+ * regions of 30 and 60 nurses, the shift-count ILP through HiGHS and javascript-lp-solver (each
+ * in its own process, so peak memory is that run's own), and the HTTP API under load
+ * (`--api` runs only that).
  */
 
 const SIZES = [
@@ -85,7 +87,22 @@ const LP_TIMEOUT_SECONDS = 60;
 const arg = process.argv.indexOf("--one");
 const staffArg = process.argv.indexOf("--staff");
 const lpArg = process.argv.indexOf("--lp");
-if (arg >= 0) {
+const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`;
+
+async function apiSection(): Promise<void> {
+  process.stderr.write("loading the HTTP API ...\n");
+  const load = await apiLoad();
+  console.log(`\nHTTP API: concurrent validate/score requests from this process against \`kontinuum serve\` (1 solver worker busy with the district); ${machine}`);
+  console.log(formatApiLoad(load));
+  if (load.failed) {
+    console.log(`FAILED: ${load.failed} failed request(s) or a stalled job`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv.includes("--api")) {
+  await apiSection();
+} else if (arg >= 0) {
   const [clients, seed] = process.argv.slice(arg + 1, arg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(one(clients, seed)));
 } else if (staffArg >= 0) {
@@ -104,7 +121,6 @@ if (arg >= 0) {
       throw e;
     }
   };
-  const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`;
   const rows = SIZES.map(({ clients, seed }) => {
     process.stderr.write(`solving ${clients} clients ...\n`);
     return child(["--one", String(clients), String(seed)])!;
@@ -137,4 +153,5 @@ if (arg >= 0) {
   );
   console.log(`\nthe shift-count ILP: HiGHS (WebAssembly) against javascript-lp-solver; ${machine}`);
   console.log(table(["region", "integers", "variables", "solver", "time", "result"], lpRows));
+  await apiSection();
 }

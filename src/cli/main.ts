@@ -10,6 +10,7 @@ import { formatComparison, formatMetrics } from "../report.js";
 import { formatViolation, validateSchedule } from "../validation/validate.js";
 import { UsageError, type CliIo } from "./io.js";
 import { scheduleCommand } from "./schedule.js";
+import { serveCommand } from "./serve.js";
 import { forecastCommand, generateCallsCommand, staffCommand, validateStaffingCommand } from "./staff.js";
 
 export { UsageError } from "./io.js";
@@ -31,6 +32,9 @@ Usage:
   kontinuum validate-staffing CALLS.json STAFFING.json
   kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
       (writes PREFIX.calls.json with today's roster and PREFIX.history.csv)
+
+HTTP API (runs kept in SQLite; tokens from KONTINUUM_TOKENS=a,b or --tokens-file):
+  kontinuum serve [--port 8080] [--host 127.0.0.1] [--db ./kontinuum.db] [--tokens-file FILE] [--workers N] [--max-body 10mb]
 
 Exit codes: 0 ok, 1 schedule invalid, 2 bad input or usage.`;
 
@@ -110,6 +114,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
   forecast: forecastCommand,
   "validate-staffing": validateStaffingCommand,
   "generate-calls": generateCallsCommand,
+  serve: serveCommand,
 };
 
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {

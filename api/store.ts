@@ -1,0 +1,233 @@
+import Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
+
+/**
+ * The runs, kept in SQLite (one embedded file, WAL mode). Each run owns the input it was made
+ * from (a roster or a calls input: personal data), so deleting a run deletes that input too.
+ * The database is the queue: a run is `queued` until a worker takes it, which survives restarts.
+ */
+
+export type RunKind = "homecare" | "calls";
+export type RunStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+
+export interface Progress {
+  phase: string;
+  /** 0..1 of the time limit or the move budget */
+  fraction: number;
+  /** the solver's best objective so far: homecare its weighted cost (lower is better), calls the service level */
+  best: number;
+  elapsedSeconds: number;
+}
+
+export interface JobOptions {
+  timeLimitSeconds: number;
+  seed: number;
+}
+
+export interface RunRow {
+  id: string;
+  kind: RunKind;
+  roster: string;
+  status: RunStatus;
+  options: JobOptions;
+  progress: Progress | null;
+  metrics: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** What a worker returns: the spec's JSON and CSV, and the figures a run list shows. */
+export interface RunResult {
+  json: string;
+  csv: string;
+  metrics: Record<string, unknown>;
+}
+
+/** Versioned migrations: `PRAGMA user_version` says how many have run; each runs in one transaction. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE inputs (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE runs (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     owner TEXT NOT NULL,
+     input_id TEXT NOT NULL REFERENCES inputs(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     roster_name TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+     options TEXT NOT NULL,
+     progress TEXT,
+     metrics TEXT,
+     result_json TEXT,
+     result_csv TEXT,
+     error TEXT,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     finished_at TEXT
+   );
+   CREATE INDEX runs_by_owner ON runs (owner, roster_name, seq);
+   CREATE INDEX runs_by_status ON runs (status, seq);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+interface DbRun {
+  id: string;
+  kind: RunKind;
+  roster_name: string;
+  status: RunStatus;
+  options: string;
+  progress: string | null;
+  metrics: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const RUN_COLUMNS = "id, kind, roster_name, status, options, progress, metrics, error, created_at, started_at, finished_at";
+
+function toRun(r: DbRun): RunRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    roster: r.roster_name,
+    status: r.status,
+    options: JSON.parse(r.options) as JobOptions,
+    progress: r.progress ? (JSON.parse(r.progress) as Progress) : null,
+    metrics: r.metrics ? (JSON.parse(r.metrics) as Record<string, unknown>) : null,
+    error: r.error,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+const now = () => new Date().toISOString();
+
+export class RunStore {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    if (version > MIGRATIONS.length)
+      throw new Error(`the database is at schema version ${version}, newer than this program's ${MIGRATIONS.length}: use a newer kontinuum`);
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /**
+   * After a stop: a run that was `running` has lost its worker. It is marked failed with the
+   * reason (its input is kept, so it can be submitted again); queued runs simply wait their turn.
+   */
+  failInterrupted(): number {
+    return this.db
+      .prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`)
+      .run(now(), "the server stopped while this job was running; submit it again to rerun it").changes;
+  }
+
+  createRun(owner: string, kind: RunKind, name: string, body: string, options: JobOptions): RunRow {
+    const id = randomUUID();
+    const created = now();
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO inputs (id, owner, kind, name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(id, owner, kind, name, body, created);
+      this.db
+        .prepare(`INSERT INTO runs (id, owner, input_id, kind, roster_name, status, options, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`)
+        .run(id, owner, id, kind, name, JSON.stringify(options), created);
+    })();
+    return this.getRun(owner, id)!;
+  }
+
+  getRun(owner: string, id: string): RunRow | null {
+    const r = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as DbRun | undefined;
+    return r ? toRun(r) : null;
+  }
+
+  /** Newest first; with a roster name, only that roster's runs. */
+  listRuns(owner: string, roster?: string, limit = 100): RunRow[] {
+    const rows = (
+      roster === undefined
+        ? this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? ORDER BY seq DESC LIMIT ?`).all(owner, limit)
+        : this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? AND roster_name = ? ORDER BY seq DESC LIMIT ?`).all(owner, roster, limit)
+    ) as DbRun[];
+    return rows.map(toRun);
+  }
+
+  result(owner: string, id: string, format: "json" | "csv"): string | null {
+    const r = this.db.prepare(`SELECT result_json, result_csv FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as
+      | { result_json: string | null; result_csv: string | null }
+      | undefined;
+    return (format === "json" ? r?.result_json : r?.result_csv) ?? null;
+  }
+
+  /** The oldest queued run, marked running in the same transaction so no two workers take it. */
+  takeNextQueued(): { id: string; kind: RunKind; body: string; options: JobOptions } | null {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare(`SELECT runs.id AS id, runs.kind AS kind, inputs.body AS body, runs.options AS options FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.status = 'queued' ORDER BY runs.seq LIMIT 1`)
+        .get() as { id: string; kind: RunKind; body: string; options: string } | undefined;
+      if (!r) return null;
+      this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(now(), r.id);
+      return { id: r.id, kind: r.kind, body: r.body, options: JSON.parse(r.options) as JobOptions };
+    })();
+  }
+
+  setProgress(id: string, progress: Progress): void {
+    this.db.prepare(`UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`).run(JSON.stringify(progress), id);
+  }
+
+  finish(id: string, result: RunResult, progress: Progress | null): void {
+    this.db
+      .prepare(`UPDATE runs SET status = 'done', finished_at = ?, result_json = ?, result_csv = ?, metrics = ?, progress = COALESCE(?, progress) WHERE id = ? AND status = 'running'`)
+      .run(now(), result.json, result.csv, JSON.stringify(result.metrics), progress ? JSON.stringify(progress) : null, id);
+  }
+
+  fail(id: string, error: string): void {
+    this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`).run(now(), error, id);
+  }
+
+  /** Cancels a queued or running run; returns the status it had (null when not this owner's). */
+  cancel(owner: string, id: string): RunStatus | null {
+    return this.db.transaction(() => {
+      const r = this.db.prepare(`SELECT status FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as { status: RunStatus } | undefined;
+      if (!r) return null;
+      if (r.status === "queued" || r.status === "running")
+        this.db.prepare(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ?`).run(now(), id);
+      return r.status;
+    })();
+  }
+
+  /** Deletes a run and the input it was made from; returns the status it had (null when not this owner's). */
+  deleteRun(owner: string, id: string): RunStatus | null {
+    return this.db.transaction(() => {
+      const r = this.db.prepare(`SELECT status, input_id FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as { status: RunStatus; input_id: string } | undefined;
+      if (!r) return null;
+      this.db.prepare(`DELETE FROM inputs WHERE id = ?`).run(r.input_id);
+      return r.status;
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
