@@ -43,6 +43,14 @@ export function readHomecareInput(input: StoredInput): Roster {
   return inPart("body", () => rosterFromValue(input.document));
 }
 
+const CSV_PARTS = ["history", "forecast"] as const;
+
+/** A CSV row's problem found while placing it in the period (path `history line 5.start`) belongs to that CSV part. */
+function inCsvPart(issue: LocatedIssue): LocatedIssue {
+  const part = CSV_PARTS.find((p) => issue.path.startsWith(`${p} line `));
+  return part ? { ...issue, in: part, path: issue.path.slice(part.length + 1) } : issue;
+}
+
 /** `documentPart`: `body` when the calls input is the JSON body, `calls` when it is a multipart part. */
 export function readCallsInput(input: StoredInput, documentPart = "body"): CallsProblem {
   const [history, forecast] = CSV_PARTS.map((part) => {
@@ -53,9 +61,7 @@ export function readCallsInput(input: StoredInput, documentPart = "body"): Calls
     return inPart(documentPart, () => callsFromValue(input.document, undefined, { ...(history ? { history } : {}), ...(forecast ? { forecast } : {}) }));
   } catch (e) {
     if (!(e instanceof RequestInputError)) throw e;
-    // a CSV row's problem found while placing it in the period: it belongs to that CSV part
-    throw new RequestInputError(e.issues.map((i) => CSV_PARTS.flatMap((part) => (i.path.startsWith(`${part} line `) ? [{ ...i, in: part, path: i.path.slice(part.length + 1) }] : []))[0] ?? i));
+    throw new RequestInputError(e.issues.map(inCsvPart));
   }
 }
 
-const CSV_PARTS = ["history", "forecast"] as const;
