@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from "express";
 import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { validateStaffingFile } from "../src/calls/rules.js";
@@ -8,9 +9,11 @@ import { InputError } from "../src/errors.js";
 import { callsFromValue, readStaffing } from "../src/io/calls.js";
 import { parseJsonText, parseWithSchema } from "../src/io/parse.js";
 import { rosterFromValue } from "../src/io/roster.js";
-import { readSchedule, scheduleFromValue } from "../src/io/schedule.js";
+import { readSchedule, readScheduleJson, scheduleFromValue, timelinesToJson } from "../src/io/schedule.js";
 import { computeMetrics } from "../src/metrics.js";
 import type { Roster, Schedule } from "../src/model.js";
+import { shiftTimelines } from "../src/timeline.js";
+import { TravelMatrix } from "../src/travel.js";
 import { validateSchedule } from "../src/validation/validate.js";
 import { inPart, readCallsInput, readHomecareInput, RequestInputError, type StoredInput } from "./inputs.js";
 import type { JobRunner } from "./jobs.js";
@@ -246,6 +249,22 @@ export function createApp(options: AppOptions): express.Express {
     },
     {
       method: "get",
+      path: "/v1/jobs/:id/timeline",
+      doc: {
+        summary: "A home-care result as each caregiver's shifts: visits, travel and break (the planner's Gantt view)",
+        requestParams: { path: S.idParams },
+        responses: { "200": json(S.timelines, "every caregiver's shifts"), "404": problemResponse("no such job for this token"), "409": problemResponse("the job is not done, or is not a home-care job") },
+      },
+      handle(req, res, owner) {
+        const run = runOf(owner, req);
+        if (run.kind !== "homecare" || run.status !== "done") throw new HttpProblem(409, `a timeline exists for a home-care job once it is done; this one is a ${run.kind} job, ${run.status}`);
+        const roster = readHomecareInput(JSON.parse(store.input(owner, run.id)!) as StoredInput);
+        const schedule = readScheduleJson(store.result(owner, run.id, "json")!);
+        res.json(timelinesToJson(roster, shiftTimelines(roster, schedule, new TravelMatrix(roster.clients, roster.travel))));
+      },
+    },
+    {
+      method: "get",
       path: "/v1/runs",
       doc: { summary: "Runs with their metrics, newest first", requestParams: { query: S.runsQuery }, responses: { "200": json(S.runList, "the runs"), ...COMMON_PROBLEMS } },
       handle(req, res, owner) {
@@ -275,6 +294,8 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // the planner's page: static files with no data in them, so no token; the page asks for one
+  app.use(express.static(fileURLToPath(new URL("../web/", import.meta.url)), { index: "index.html" }));
   app.use((req, res, next) => {
     const header = req.headers.authorization ?? "";
     const token = /^Bearer +(\S+)$/i.exec(header)?.[1];

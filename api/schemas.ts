@@ -49,6 +49,8 @@ const progress = z.object({
   fraction: z.number().meta({ description: "0..1 of the time limit or move budget" }),
   best: z.number().meta({ description: "best objective so far: home care its weighted cost (lower is better), 1177 the service level" }),
   elapsedSeconds: z.number(),
+  unassigned: z.number().int().optional().meta({ description: "home care: occurrences not placed in the best schedule so far" }),
+  distinctStaffSum: z.number().int().optional().meta({ description: "home care: distinct caregivers per client, summed over clients, in the best schedule so far" }),
 });
 
 export const job = z
@@ -88,4 +90,10 @@ export const staffingValidation = z.object({
   valid: z.boolean(),
   shifts: z.number().int(),
   violations: z.array(z.object({ rule: z.string(), path: z.string(), nurse: z.string(), message: z.string() })),
+});
+
+const segment = z.object({ kind: z.enum(["visit", "travel", "break"]), start: z.string(), end: z.string(), occurrence: z.string().optional(), client: z.string().optional() });
+export const timelines = z.object({
+  roster: z.string(),
+  caregivers: z.array(z.object({ id: z.string(), name: z.string().optional(), shifts: z.array(z.object({ date: z.string(), start: z.string(), end: z.string(), segments: z.array(segment) })) })),
 });

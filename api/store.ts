@@ -17,6 +17,9 @@ export interface Progress {
   /** the solver's best objective so far: homecare its weighted cost (lower is better), calls the service level */
   best: number;
   elapsedSeconds: number;
+  /** home care: occurrences not yet placed, and the sum over clients of their distinct caregivers */
+  unassigned?: number;
+  distinctStaffSum?: number;
 }
 
 export interface JobOptions {
@@ -178,6 +181,12 @@ export class RunStore {
       | { result_json: string | null; result_csv: string | null }
       | undefined;
     return (format === "json" ? r?.result_json : r?.result_csv) ?? null;
+  }
+
+  /** The input a run was made from, as stored. */
+  input(owner: string, id: string): string | null {
+    const r = this.db.prepare(`SELECT inputs.body AS body FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.owner = ? AND runs.id = ?`).get(owner, id) as { body: string } | undefined;
+    return r?.body ?? null;
   }
 
   /** The oldest queued run, marked running in the same transaction so no two workers take it. */

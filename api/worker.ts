@@ -24,12 +24,12 @@ export interface WorkerJob {
 
 const PROGRESS_EVERY_MS = 250;
 
-function progressPoster<P extends { phase: string; fraction: number; elapsedMs: number }>(best: (p: P) => number) {
+function progressPoster<P extends { phase: string; fraction: number; elapsedMs: number }>(best: (p: P) => number, detail: (p: P) => Partial<Progress> = () => ({})) {
   let last = 0;
   let latest: Progress | null = null;
   return {
     update(p: P) {
-      latest = { phase: p.phase, fraction: Math.min(1, p.fraction), best: best(p), elapsedSeconds: Math.round(p.elapsedMs / 100) / 10 };
+      latest = { phase: p.phase, fraction: Math.min(1, p.fraction), best: best(p), elapsedSeconds: Math.round(p.elapsedMs / 100) / 10, ...detail(p) };
       if (p.phase === "done" || Date.now() - last >= PROGRESS_EVERY_MS) {
         last = Date.now();
         parentPort!.postMessage({ type: "progress", progress: latest } satisfies WorkerMessage);
@@ -44,7 +44,7 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
   const options = { seed: job.options.seed, timeLimitSeconds: job.options.timeLimitSeconds };
   if (job.kind === "homecare") {
     const roster = readHomecareInput(input);
-    const progress = progressPoster<SolveProgress>((p) => p.best);
+    const progress = progressPoster<SolveProgress>((p) => p.best, (p) => ({ unassigned: p.unassigned, distinctStaffSum: p.distinctSum }));
     const run = runHomecare(roster, { ...options, onProgress: progress.update });
     const m = run.metrics;
     return {

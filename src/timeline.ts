@@ -51,25 +51,76 @@ export function travelOfStops(stops: readonly Stop[], shifts: readonly Shift[], 
 }
 
 /**
- * Whether a shift's floating break fits between the given busy stops (sorted, inside the shift):
- * a gap that holds the break plus the travel across it, with the break starting in its window.
- * Travel may be split around the break (drive, pause, drive on).
+ * Where a shift's floating break goes between the given busy stops (sorted, inside the shift): the
+ * first gap that holds the break plus the travel across it, at the earliest start its window
+ * allows; null when no gap does (or the shift has no break). Travel may be split around the break
+ * (drive, pause, drive on).
  */
-export function breakFits(shift: Shift, stops: readonly Stop[], travel: TravelMatrix): boolean {
+export function breakStart(shift: Shift, stops: readonly Stop[], travel: TravelMatrix): number | null {
   const brk = shift.break;
-  if (!brk) return true;
+  if (!brk) return null;
   let gapStart = shift.start;
   let prevClient = -1;
   for (let i = 0; i <= stops.length; i++) {
     const next = stops[i];
     const gapEnd = next ? next.start : shift.end;
     const t = next && prevClient >= 0 ? travel.between(prevClient, next.client) : 0;
-    if (gapEnd - gapStart - t >= brk.minutes && Math.max(gapStart, brk.earliest) <= Math.min(gapEnd - brk.minutes, brk.latest))
-      return true;
+    const start = Math.max(gapStart, brk.earliest);
+    if (gapEnd - gapStart - t >= brk.minutes && start <= Math.min(gapEnd - brk.minutes, brk.latest)) return start;
     if (next) {
       gapStart = Math.max(gapStart, next.end);
       prevClient = next.client;
     }
   }
-  return false;
+  return null;
+}
+
+/** Whether a shift's floating break fits between the given busy stops (see breakStart). */
+export function breakFits(shift: Shift, stops: readonly Stop[], travel: TravelMatrix): boolean {
+  return !shift.break || breakStart(shift, stops, travel) !== null;
+}
+
+export interface Segment {
+  kind: "visit" | "travel" | "break";
+  start: number;
+  end: number;
+  /** the visit's occurrence key (client/visit/date) and client index */
+  key?: string;
+  client?: number;
+}
+
+export interface ShiftTimeline {
+  caregiver: number;
+  shift: Shift;
+  segments: Segment[];
+}
+
+/**
+ * Each caregiver's shifts as a planner reads them: visits, the drive to the next visit right after
+ * each one, and the break where breakStart puts it (a drive across it is split around it).
+ */
+export function shiftTimelines(roster: Roster, schedule: Schedule, travel: TravelMatrix): ShiftTimeline[] {
+  const stops = caregiverStops(roster, schedule);
+  return roster.caregivers.flatMap((cg) =>
+    cg.shifts.map((shift) => {
+      const inside = stops[cg.index]!.filter((s) => shift.start <= s.start && s.end <= shift.end);
+      const brkStart = breakStart(shift, inside, travel);
+      const brkEnd = brkStart === null ? null : brkStart + shift.break!.minutes;
+      const segments: Segment[] = [];
+      if (brkStart !== null && brkEnd !== null && (inside.length === 0 || brkEnd <= inside[0]!.start)) segments.push({ kind: "break", start: brkStart, end: brkEnd });
+      inside.forEach((stop, i) => {
+        segments.push({ kind: "visit", start: stop.start, end: stop.end, key: stop.key, client: stop.client });
+        const next = inside[i + 1];
+        const t = next ? travel.between(stop.client, next.client) : 0;
+        const breakHere = brkStart !== null && brkEnd !== null && brkStart >= stop.end && brkEnd <= (next?.start ?? shift.end);
+        const before = breakHere ? Math.min(t, brkStart - stop.end) : t;
+        if (before > 0) segments.push({ kind: "travel", start: stop.end, end: stop.end + before });
+        if (breakHere) {
+          segments.push({ kind: "break", start: brkStart, end: brkEnd });
+          if (t > before) segments.push({ kind: "travel", start: brkEnd, end: brkEnd + t - before });
+        }
+      });
+      return { caregiver: cg.index, shift, segments };
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import type { CallsProblem, Demand, NurseShift } from "../calls/model.js";
 import { normalizeCalls, type CallsSources, type RawCallRow } from "../calls/normalize.js";
+import { perDay } from "../calls/report.js";
 import type { RosterShift } from "../calls/rules.js";
 import { callsInputSchema, staffingFileSchema } from "../schemas/calls.js";
 import { absToIso, daysBetween, isoToAbs } from "../time.js";
@@ -149,11 +150,15 @@ export function staffingFile(problem: CallsProblem, run: StaffingRun, seed: numb
     intervals: intervalLines(problem, run.report),
     summary: {
       ...summaryForFile(run.report.summary),
+      days: daysForFile(problem, run.report),
       upperBound: round4(run.solution.upperBound),
       upperBoundHard: round4(run.solution.upperBoundHard),
       forecast: { source: run.demand.source, warnings: run.demand.warnings },
       solver: { seed, seconds: Math.round(run.seconds * 10) / 10, moves: run.solution.moves, models: run.solution.models },
-      ...(run.today ? { today: { ...summaryForFile(run.today.report.summary), violations: run.today.violations.length } } : {}),
+      ...(run.today ? { today: { ...summaryForFile(run.today.report.summary), days: daysForFile(problem, run.today.report), violations: run.today.violations.length } } : {}),
     },
   };
 }
+
+const daysForFile = (problem: CallsProblem, report: StaffingReport) =>
+  perDay(problem, report).map((d) => ({ ...d, calls: round(d.calls, 1), serviceLevel: round4(d.serviceLevel) }));

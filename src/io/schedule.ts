@@ -3,6 +3,7 @@ import type { Assignment, Roster, Schedule } from "../model.js";
 import { occurrenceKey } from "../model.js";
 import { scheduleSchema } from "../schemas/homecare.js";
 import { absToIso, absToLocal, clockToMinute, isoToAbs, isValidClock, isValidDate, wallToAbs } from "../time.js";
+import type { ShiftTimeline } from "../timeline.js";
 import { csvColumns, parseCsv, toCsv } from "./csv.js";
 import { parseJsonText, parseWithSchema } from "./parse.js";
 
@@ -133,4 +134,29 @@ export function scheduleToCsv(roster: Roster, schedule: Schedule): string {
     for (const cg of a.caregivers) rows.push([a.client, a.visit, a.date, start, end, cg]);
   }
   return toCsv(SCHEDULE_CSV_COLUMNS, rows);
+}
+
+/** Caregivers' shifts with visits, travel and break, times with their offsets (for the planner's Gantt view). */
+export function timelinesToJson(roster: Roster, timelines: readonly ShiftTimeline[]) {
+  const iso = (abs: number) => absToIso(abs, roster.zone);
+  return {
+    roster: roster.name,
+    caregivers: roster.caregivers.map((cg) => ({
+      id: cg.id,
+      ...(cg.name ? { name: cg.name } : {}),
+      shifts: timelines
+        .filter((t) => t.caregiver === cg.index)
+        .map((t) => ({
+          date: t.shift.date,
+          start: iso(t.shift.start),
+          end: iso(t.shift.end),
+          segments: t.segments.map((s) => ({
+            kind: s.kind,
+            start: iso(s.start),
+            end: iso(s.end),
+            ...(s.key !== undefined && s.client !== undefined ? { occurrence: s.key, client: roster.clients[s.client]!.id } : {}),
+          })),
+        })),
+    })),
+  };
 }
