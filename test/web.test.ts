@@ -107,6 +107,25 @@ describe.runIf(haveChromium)("the planner's page in a browser", () => {
     expect(download.suggestedFilename()).toMatch(/\.schedule\.csv$/);
   });
 
+  it("lists the occurrences nobody can take, with the reason a scheduler can act on", async () => {
+    const roster = JSON.parse(await readText("fixtures/example.roster.json")) as { clients: { visits: { skills?: string[] }[] }[] };
+    roster.clients[0]!.visits[0]!.skills = ["dialys"]; // a skill no caregiver has
+    const dir = mkdtempSync(join(tmpdir(), "kontinuum-web-"));
+    writeFileSync(join(dir, "impossible.roster.json"), JSON.stringify(roster));
+    await page.setInputFiles("#roster-file", join(dir, "impossible.roster.json"));
+    await page.setInputFiles("#before-file", []);
+    await page.fill("#homecare-time", "2");
+    await page.click("#homecare-form button[type=submit]");
+    await page.waitForFunction(() => !document.querySelector("#homecare-result")!.hasAttribute("hidden") && document.querySelector("#homecare-result-title")!.textContent!.includes("Exempel"), undefined, { timeout: 60_000 });
+    const runs = (await (await server.request("/v1/runs?limit=1")).json()) as { runs: { metrics: Record<string, number> }[] };
+    const unassigned = runs.runs[0]!.metrics.unassigned!;
+    expect(unassigned).toBeGreaterThan(0);
+    await page.click("#t-unassigned");
+    expect(await page.locator("#unassigned tbody tr").count()).toBe(unassigned);
+    expect(await page.locator("#unassigned tbody tr").first().textContent()).toMatch(/dialys/);
+    await shot("unassigned", false);
+  });
+
   it("staffs a 1177 region across the autumn DST change: chart, service level per day and roster", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kontinuum-web-"));
     const fixture = generateCallsFixture({ seed: 4, nurses: 14, days: 7, start: "2026-10-22", historyWeeks: 3 });

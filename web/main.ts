@@ -27,7 +27,8 @@ function fillTable(table: HTMLTableElement, header: string[], rows: (string | nu
     head.append(th);
   }
   const body = table.createTBody();
-  for (const r of rows) body.insertRow().append(...r.map((v) => cell(v)));
+  // figures right-aligned, words left
+  for (const r of rows) body.insertRow().append(...r.map((v) => cell(v, /^[-+]?[\d.,]*\s?%?$|^–$/.test(String(v)) ? undefined : "text")));
 }
 
 // ---- sign in ----
