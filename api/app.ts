@@ -19,7 +19,7 @@ import { inPart, readCallsInput, readHomecareInput, RequestInputError, type Stor
 import type { JobRunner } from "./jobs.js";
 import { HttpProblem, problemHandler, sendProblem } from "./problem.js";
 import * as S from "./schemas.js";
-import type { RunKind, RunRow, RunStore } from "./store.js";
+import type { JobOptions, RunKind, RunRow, RunStore } from "./store.js";
 
 /**
  * The HTTP API over what the CLI does: every route is one row of `routes`, which both registers
@@ -94,9 +94,12 @@ export function createApp(options: AppOptions): express.Express {
     if (!run) throw new HttpProblem(404, `no job ${req.params.id}`);
     return run;
   };
-  const submit = (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, req: Request) => {
+  const jobOptions = (req: Request, kind: RunKind): JobOptions => {
     const q = query(S.jobQuery, req);
-    const run = store.createRun(owner, kind, name, JSON.stringify(input), { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULT_TIME_LIMIT[kind], seed: q.seed ?? 1 });
+    return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULT_TIME_LIMIT[kind], seed: q.seed ?? 1 };
+  };
+  const submit = (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => {
+    const run = store.createRun(owner, kind, name, JSON.stringify(input), options);
     jobs.pump();
     res.status(202).location(`/v1/jobs/${run.id}`).json(jobView(store.getRun(owner, run.id) ?? run));
   };
@@ -162,8 +165,9 @@ export function createApp(options: AppOptions): express.Express {
       },
       accepts: ["application/json"],
       handle(req, res, owner) {
+        const options = jobOptions(req, "homecare");
         const input: StoredInput = { document: req.body };
-        submit(res, owner, "homecare", readHomecareInput(input).name, input, req);
+        submit(res, owner, "homecare", readHomecareInput(input).name, input, options);
       },
     },
     {
@@ -177,9 +181,10 @@ export function createApp(options: AppOptions): express.Express {
       },
       accepts: ["application/json", "multipart/form-data"],
       async handle(req, res, owner) {
+        const options = jobOptions(req, "calls");
         const multipart = req.is("multipart/form-data");
         const input = multipart ? await readCallsMultipart(req) : { document: req.body };
-        submit(res, owner, "calls", readCallsInput(input, multipart ? "calls" : "body").name, input, req);
+        submit(res, owner, "calls", readCallsInput(input, multipart ? "calls" : "body").name, input, options);
       },
     },
     {
