@@ -124,6 +124,8 @@ export class RunStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
+    // deleted rosters are personal data: overwrite freed pages rather than leave them readable in the file
+    this.db.pragma("secure_delete = ON");
     this.migrate();
   }
 
@@ -226,14 +228,19 @@ export class RunStore {
     })();
   }
 
-  /** Deletes a run and the input it was made from; returns the status it had (null when not this owner's). */
+  /**
+   * Deletes a run and the input it was made from; returns the status it had (null when not this
+   * owner's). The write-ahead log is checkpointed and truncated, so no copy stays in it either.
+   */
   deleteRun(owner: string, id: string): RunStatus | null {
-    return this.db.transaction(() => {
+    const status = this.db.transaction(() => {
       const r = this.db.prepare(`SELECT status, input_id FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as { status: RunStatus; input_id: string } | undefined;
       if (!r) return null;
       this.db.prepare(`DELETE FROM inputs WHERE id = ?`).run(r.input_id);
       return r.status;
     })();
+    if (status !== null) this.db.pragma("wal_checkpoint(TRUNCATE)");
+    return status;
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCallsFixture } from "../src/generate/calls.js";
 import { readRoster } from "../src/io/roster.js";
@@ -92,6 +92,17 @@ describe("kontinuum serve: jobs, results and runs", () => {
     } finally {
       db.close();
     }
+  });
+
+  it("leaves no copy of a deleted roster in the database file or its log", async () => {
+    const marker = "Brf Solrosen personal-data-marker-7731";
+    const roster = { ...JSON.parse(EXAMPLE), name: marker };
+    const job = (await (await server.request("/v1/homecare/jobs?timeLimitSeconds=1", jsonBody(roster))).json()) as { id: string };
+    await pollJob(server, job.id);
+    const bytes = () => ["", "-wal"].map((suffix) => (existsSync(server.dbPath + suffix) ? readFileSync(server.dbPath + suffix).toString("latin1") : "")).join("");
+    expect(bytes()).toContain("personal-data-marker-7731");
+    expect((await server.request(`/v1/runs/${job.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(bytes()).not.toContain("personal-data-marker-7731");
   });
 
   it("cancels a running job and a queued one (one worker: the second waits)", async () => {
