@@ -4,12 +4,14 @@ import { seededRandom } from "../src/random.js";
 import { TravelMatrix } from "../src/travel.js";
 import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
 import { lowerBound, RouteState, shiftCanHold } from "./routes.js";
+import { planTeams } from "./team-plan.js";
 
 /**
  * The continuity optimizer. Objective, lexicographic by weights:
  *   unassigned occurrences >> distinct caregivers per client (Kolada-counted clients weigh
  *   most) >> kontaktperson, preferred caregivers, language >> travel minutes.
- * Phase 1 builds a team-first schedule; phase 2 is a large-neighbourhood search that takes a
+ * Phase 0 plans a short team per client (team-plan.ts); phase 1 builds a team-first schedule
+ * guided by it; phase 2 is a large-neighbourhood search that takes a
  * client's least-used caregiver away and gives those visits to the client's team, ejecting
  * other clients' visits when a team member is busy. Every move is an exact insertion, so the
  * schedule keeps every hard rule at every step.
@@ -178,7 +180,10 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       fraction: Math.min(1, Math.max(iterations / moves, (Date.now() - started) / limitMs)),
     });
 
-  /** Team-first order: kontaktperson, the client's current team, then who could serve most of its visits. */
+  // the planned teams guide the construction; the search after it works from the actual teams
+  let planRank: Map<number, number>[] | null = planTeams(roster, state, travel, plan.weight).map((team) => new Map(team.map((cg, k) => [cg, k])));
+
+  /** Team-first order: the planned team, kontaktperson, the client's current team, then who could serve most of its visits. */
   const teamFirst = (o: Occurrence, cgs: number[], avoid = -1): number[] => {
     const client = roster.clients[o.client]!;
     const counts = plan.counts[o.client]!;
@@ -190,6 +195,9 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       if (cg === client.contactPerson) s += 3_000_000;
       if (client.preferred.includes(cg)) s += 20_000;
       if (client.language && roster.caregivers[cg]!.languages.has(client.language)) s += 20_000;
+      const rank = planRank?.[o.client]!.get(cg);
+      // a planned member before anyone new to the client (the kontaktperson and the current team still first)
+      if (rank !== undefined) s += 500_000 - 10_000 * rank;
       if (cg === avoid) s -= 10_000_000;
       const list = stops[cg]!;
       const prev = list[lowerBound(list, o.earliest) - 1];
@@ -204,6 +212,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   report("construct");
   construct(state, byDifficulty(roster.occurrences), teamFirst, (o, cgs, start) => plan.place(o, cgs, start));
   plan.journal = [];
+  planRank = null;
   report("construct");
 
   // ---- improvement: large-neighbourhood search over clients' least-used caregivers

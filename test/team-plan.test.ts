@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readRoster } from "../src/io/roster.js";
+import { TravelMatrix } from "../src/travel.js";
+import { RouteState, shiftCanHold } from "../solver/routes.js";
+import { planTeams } from "../solver/team-plan.js";
+import { normalizeRoster } from "../src/normalize.js";
+import { rosterSchema } from "../src/schemas/homecare.js";
+import { smallRoster, smallRosterInput } from "./helpers.js";
+
+const plan = (roster: ReturnType<typeof smallRoster>) => {
+  const travel = new TravelMatrix(roster.clients, roster.travel);
+  return planTeams(roster, new RouteState(roster, travel), travel, new Float64Array(roster.clients.length).fill(1));
+};
+
+describe("the team plan (phase 0 of the optimizer)", () => {
+  it("puts the kontaktperson first and never a caregiver the client excludes or who lacks the skill", () => {
+    const roster = smallRoster();
+    const teams = plan(roster);
+    const anna = roster.caregivers.find((c) => c.id === "anna")!.index;
+    expect(teams[0]![0]).toBe(anna); // k1's kontaktperson
+    expect(teams[1]).toEqual([anna]); // k2's insulin: only anna holds the skill
+
+    const input = smallRosterInput();
+    const k1 = input.clients[0]!;
+    const { contactPerson: _dropped, ...rest } = k1;
+    const excluding = normalizeRoster(rosterSchema.parse({ ...input, clients: [{ ...rest, excludedCaregivers: ["anna"] }, input.clients[1]] }));
+    const excludedTeams = plan(excluding);
+    expect(excludedTeams[0]!.length).toBeGreaterThan(0);
+    expect(excludedTeams[0]).not.toContain(anna);
+  });
+
+  it("on the bundled district: short teams of caregivers who can do the client's visits", () => {
+    const roster = readRoster(readFileSync("fixtures/district.roster.json", "utf8"));
+    const teams = plan(roster);
+    const care = roster.clients.map((c) => roster.occurrences.filter((o) => o.client === c.index && o.kind === "care"));
+    teams.forEach((team, c) => {
+      if (care[c]!.length) expect(team.length).toBeGreaterThan(0);
+      expect(team.length).toBeLessThanOrEqual(8);
+      expect(new Set(team).size).toBe(team.length);
+      for (const cg of team) expect(care[c]!.some((o) => shiftCanHold(roster.caregivers[cg]!, o))).toBe(true);
+    });
+    const mean = teams.reduce((s, t) => s + t.length, 0) / teams.length;
+    expect(mean).toBeLessThan(8);
+  });
+});
