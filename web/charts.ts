@@ -28,17 +28,22 @@ const clock = (minute: number) => {
 };
 const weekday = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
 
-/** One column a day, visits as bars at their time of day, one colour per caregiver. */
+/**
+ * One column a day, visits as bars at their time of day, one colour per caregiver. The second
+ * caregiver of a dubbelbemanning visit is a narrower bar on top of the first, so both show.
+ */
 export function clientStrip(canvas: HTMLCanvasElement, client: string, assignments: Assignment[], dates: string[]): string[] {
   const caregivers = [...new Set(assignments.flatMap((a) => a.caregivers))].sort();
   const labels = dates.map(weekday);
-  const datasets = caregivers.map((cg, k) => ({
-    label: cg,
-    backgroundColor: PALETTE[k % PALETTE.length]!,
-    data: assignments
-      .filter((a) => a.caregivers.includes(cg))
-      .map((a) => ({ x: weekday(a.date), y: [wallMinute(a.start, a.date), wallMinute(a.end, a.date)] as [number, number], visit: a.visit })),
-  }));
+  const bars = (cg: string, position: number) =>
+    assignments
+      .filter((a) => (position === 0 ? a.caregivers[0] === cg : a.caregivers.indexOf(cg) >= 1))
+      .map((a) => ({ x: weekday(a.date), y: [wallMinute(a.start, a.date), wallMinute(a.end, a.date)] as [number, number], visit: a.visit, team: a.caregivers.join(" + ") }));
+  const datasets = [0, 1].flatMap((position) =>
+    caregivers
+      .map((cg, k) => ({ label: cg, backgroundColor: PALETTE[k % PALETTE.length]!, data: bars(cg, position), barPercentage: position === 0 ? 0.9 : 0.4, order: position === 0 ? 1 : 0 }))
+      .filter((d) => d.data.length > 0),
+  );
   canvas.setAttribute("aria-label", `${client}'s visits over ${dates.length} days, coloured by caregiver: ${caregivers.join(", ")}`);
   draw(canvas, {
     type: "bar",
@@ -51,8 +56,16 @@ export function clientStrip(canvas: HTMLCanvasElement, client: string, assignmen
         y: { reverse: true, min: 360, max: 1440, ticks: { stepSize: 120, callback: (v: number | string) => clock(Number(v)) }, title: { display: true, text: "time of day" } },
       },
       plugins: {
-        legend: { position: "right", title: { display: true, text: `${caregivers.length} caregivers` } },
-        tooltip: { callbacks: { label: (c: TooltipItem<"bar">) => { const d = c.raw as { y: [number, number]; visit: string }; return `${c.dataset.label}: ${d.visit} ${clock(d.y[0])}-${clock(d.y[1])}`; } } },
+        legend: {
+          position: "right",
+          title: { display: true, text: `${caregivers.length} caregivers` },
+          // one entry a caregiver, though a partner in dubbelbemanning has a dataset of its own
+          labels: {
+            filter: (item: { text: string; datasetIndex?: number }) => datasets.findIndex((d) => d.label === item.text) === item.datasetIndex,
+            sort: (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text),
+          },
+        },
+        tooltip: { callbacks: { label: (c: TooltipItem<"bar">) => { const d = c.raw as { y: [number, number]; visit: string; team: string }; return `${d.team}: ${d.visit} ${clock(d.y[0])}-${clock(d.y[1])}`; } } },
       },
     } as never,
   });
