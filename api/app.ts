@@ -80,6 +80,14 @@ function schedulePart(part: string, value: unknown, roster: Roster): Schedule {
   });
 }
 
+/** A home-care body: its roster, then each named schedule part read against that roster. */
+function homecareBody<K extends string>(body: unknown, schema: z.ZodObject, scheduleParts: readonly K[]): { roster: Roster; schedules: Record<K, Schedule> } {
+  const parts = readEnvelope(body, schema);
+  const roster = inPart("roster", () => rosterFromValue(parts.roster));
+  const schedules = Object.fromEntries(scheduleParts.map((k) => [k, schedulePart(k, parts[k], roster)])) as Record<K, Schedule>;
+  return { roster, schedules };
+}
+
 function query<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   return inPart("query", () => parseWithSchema(schema, { ...(req.query as object) }));
 }
@@ -115,9 +123,7 @@ export function createApp(options: AppOptions): express.Express {
       },
       accepts: ["application/json"],
       handle(req, res) {
-        const parts = readEnvelope(req.body, S.validateBody);
-        const roster = inPart("roster", () => rosterFromValue(parts.roster));
-        const schedule = schedulePart("schedule", parts.schedule, roster);
+        const { roster, schedules: { schedule } } = homecareBody(req.body, S.validateBody, ["schedule"]);
         const violations = validateSchedule(roster, schedule);
         res.json({ valid: violations.length === 0, assigned: schedule.assignments.length, unassigned: schedule.unassigned.length, violations });
       },
@@ -132,9 +138,8 @@ export function createApp(options: AppOptions): express.Express {
       },
       accepts: ["application/json"],
       handle(req, res) {
-        const parts = readEnvelope(req.body, S.scoreBody);
-        const roster = inPart("roster", () => rosterFromValue(parts.roster));
-        res.json(computeMetrics(roster, schedulePart("schedule", parts.schedule, roster)));
+        const { roster, schedules } = homecareBody(req.body, S.scoreBody, ["schedule"]);
+        res.json(computeMetrics(roster, schedules.schedule));
       },
     },
     {
@@ -147,11 +152,8 @@ export function createApp(options: AppOptions): express.Express {
       },
       accepts: ["application/json"],
       handle(req, res) {
-        const parts = readEnvelope(req.body, S.compareBody);
-        const roster = inPart("roster", () => rosterFromValue(parts.roster));
-        const before = computeMetrics(roster, schedulePart("before", parts.before, roster));
-        const after = computeMetrics(roster, schedulePart("after", parts.after, roster));
-        res.json(compareMetrics(before, after));
+        const { roster, schedules } = homecareBody(req.body, S.compareBody, ["before", "after"]);
+        res.json(compareMetrics(computeMetrics(roster, schedules.before), computeMetrics(roster, schedules.after)));
       },
     },
     {
