@@ -4,8 +4,10 @@ import type { ShiftPlacement } from "../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "./lp.js";
 
 /**
- * Who works the counted shifts: y[n,g] = 1 when nurse n works one of group g's shifts (a date and
- * template), at most count[g] per group, each weighted by what a shift of that group is worth.
+ * Who works which shifts: y[n,g] = 1 when nurse n works one of group g's shifts (a date and
+ * template). The k-th nurse on a group is worth worths[k] (answered calls, falling with k), through
+ * continuous s[g,k] with sum_n y[n,g] = sum_k s[g,k]: moving many shifts from one template to
+ * another then costs what it really does, which one worth per shift would hide.
  * Every rule of a nurse's roster is in it:
  *  - templates, unavailable dates: only eligible y exist; one shift per nurse and date; maxShifts;
  *  - daily rest: shifts whose [start, end + rest) overlap exclude each other, one row per nurse and
@@ -19,10 +21,9 @@ import type { LpModel, LpRow, LpVariable } from "./lp.js";
 export interface ShiftGroup {
   key: string;
   placement: ShiftPlacement;
-  count: number;
   eligible: number[];
-  /** what one more shift of this group is worth (answered calls) */
-  worth: number;
+  /** what the first, second, ... nurse on this group is worth (answered calls), non-increasing */
+  worths: number[];
 }
 
 export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGroup[], softWeight: number, hardWeight: number): { model: LpModel; y: Map<string, { nurse: number; group: ShiftGroup }> } {
@@ -31,16 +32,20 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
   const y = new Map<string, { nurse: number; group: ShiftGroup }>();
   const byNurse = problem.nurses.map(() => [] as { name: string; placement: ShiftPlacement }[]);
   for (const g of groups) {
-    if (g.count <= 0) continue;
+    if (!g.worths.length) continue;
     const terms: [string, number][] = [];
     for (const n of g.eligible) {
       const name = `y_${n}_${g.key}`;
-      variables.push({ name, objective: g.worth, upper: 1, integer: true });
+      variables.push({ name, objective: 0, upper: 1, integer: true });
       y.set(name, { nurse: n, group: g });
       byNurse[n]!.push({ name, placement: g.placement });
       terms.push([name, 1]);
     }
-    rows.push({ name: `count_${g.key}`, terms, max: g.count });
+    g.worths.forEach((worth, k) => {
+      variables.push({ name: `s_${g.key}_${k}`, objective: worth, upper: 1 });
+      terms.push([`s_${g.key}_${k}`, -1]);
+    });
+    rows.push({ name: `count_${g.key}`, terms, min: 0, max: 0 });
   }
   const rest = problem.rules.dailyRestMinutes;
   const weekly = problem.rules.weeklyRestMinutes;
@@ -54,6 +59,11 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
       if (terms.length > 1) rows.push({ name: `rest_${n}_${t}`, terms, max: 1 });
     }
     problem.weeks.forEach((week, w) => {
+      const byDate = freeDateWeek(problem, own, week);
+      if (byDate) {
+        freeDateRows(n, w, week, byDate, weekly, variables, rows);
+        return;
+      }
       const candidates = [week.start, ...own.map((s) => s.placement.end)].filter((r, k, all) => r >= week.start && r + weekly <= week.end && all.indexOf(r) === k);
       const choice: [string, number][] = [];
       for (const r of candidates) {
@@ -61,8 +71,10 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
         const name = `r_${n}_${w}_${r}`;
         variables.push({ name, objective: 0, upper: 1, integer: true });
         choice.push([name, 1]);
-        // each overlapping shift forbids the window (one row per pair: tight where a big-M row is weak)
-        overlapping.forEach((s, k) => rows.push({ name: `free_${n}_${w}_${r}_${k}`, terms: [[s.name, 1], [name, 1]], max: 1 }));
+        // a shift overlapping the window forbids it: one row per date, whose shifts exclude each other
+        // anyway (a clique: tighter than a row per shift and far tighter than a big-M row)
+        for (const [d, same] of groupBy(overlapping, (s) => s.placement.dayIndex))
+          rows.push({ name: `free_${n}_${w}_${r}_${d}`, terms: [...same.map((s): [string, number] => [s.name, 1]), [name, 1]], max: 1 });
       }
       rows.push({ name: `week_${n}_${w}`, terms: choice, min: 1 });
     });
@@ -81,4 +93,63 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
     rows.push({ name: `contract_${n}`, terms: [...own.map((s): [string, number] => [s.name, s.placement.paidMinutes]), [over, -1], [under, 1], [short, 1]], min: 0.95 * c, max: 1.05 * c });
   });
   return { model: { sense: "max", variables, rows }, y };
+}
+
+export type OwnShift = { name: string; placement: ShiftPlacement };
+
+/**
+ * A nurse's shifts by date over a whole calendar week (its dates and one either side), when the
+ * week's rest can be written as "some date of the week is free, and the shifts around it leave
+ * the rest": that holds when no rest window fits between shifts on consecutive dates or at the
+ * week's edges, and every window spanning two free dates does. Null otherwise (the general
+ * windows of `assignmentModel` then apply).
+ */
+export function freeDateWeek(problem: CallsProblem, own: readonly OwnShift[], week: { start: number; end: number }): OwnShift[][] | null {
+  const weekly = problem.rules.weeklyRestMinutes;
+  const dates = problem.days.slice(0, problem.periodDays).flatMap((day, d) => (day.start >= week.start && day.start < week.end ? [d] : []));
+  if (dates.length !== 7 || week.start < problem.start || week.end > problem.end || weekly <= 25 * 60) return null;
+  const first = dates[0]! - 1;
+  const byDate = Array.from({ length: 9 }, (_, k) => own.filter((s) => s.placement.dayIndex === first + k));
+  const left = (s: OwnShift) => Math.max(s.placement.end, week.start);
+  const right = (s: OwnShift) => Math.min(s.placement.start, week.end);
+  for (let k = 0; k + 1 < 9; k++) for (const a of byDate[k]!) for (const b of byDate[k + 1]!) if (right(b) - left(a) >= weekly) return null;
+  for (let k = 0; k + 3 < 9; k++) for (const a of byDate[k]!) for (const b of byDate[k + 3]!) if (right(b) - left(a) < weekly) return null;
+  // two free dates at the week's edges
+  if (byDate[3]!.some((b) => right(b) - week.start < weekly) || byDate[5]!.some((a) => week.end - left(a) < weekly)) return null;
+  return byDate;
+}
+
+/**
+ * Weekly rest as a free date: f[d] = 1 picks date d of the week as free, and no shift the day before
+ * may pair with one the day after (or with the week's edge) closer than the rest: for each shift a
+ * before, f + y[a] + the y of its conflicting shifts after <= 2 (they exclude each other on a date).
+ */
+export function freeDateRows(n: number, w: number, week: { start: number; end: number }, byDate: OwnShift[][], weekly: number, variables: LpVariable[], rows: LpRow[]): void {
+  const left = (s: OwnShift) => Math.max(s.placement.end, week.start);
+  const right = (s: OwnShift) => Math.min(s.placement.start, week.end);
+  const choice: [string, number][] = [];
+  for (let k = 1; k <= 7; k++) {
+    const f = `f_${n}_${w}_${k}`;
+    variables.push({ name: f, objective: 0, upper: 1, integer: true });
+    choice.push([f, 1]);
+    const today = byDate[k]!;
+    if (today.length) rows.push({ name: `${f}_free`, terms: [...today.map((s): [string, number] => [s.name, 1]), [f, 1]], max: 1 });
+    const before = byDate[k - 1]!;
+    const after = byDate[k + 1]!;
+    for (const a of before) {
+      if (k === 7) {
+        // the last date: the week ends the rest
+        if (week.end - left(a) < weekly) rows.push({ name: `${f}_end_${a.name}`, terms: [[a.name, 1], [f, 1]], max: 1 });
+        continue;
+      }
+      const conflicting = after.filter((b) => right(b) - left(a) < weekly);
+      if (conflicting.length) rows.push({ name: `${f}_${a.name}`, terms: [[a.name, 1], ...conflicting.map((b): [string, number] => [b.name, 1]), [f, 1]], max: 2 });
+    }
+    if (k === 1) {
+      // the first date: the week starts the rest
+      const early = after.filter((b) => right(b) - week.start < weekly);
+      if (early.length) rows.push({ name: `${f}_start`, terms: [...early.map((b): [string, number] => [b.name, 1]), [f, 1]], max: 1 });
+    }
+  }
+  rows.push({ name: `week_${n}_${w}`, terms: choice, min: 1 });
 }

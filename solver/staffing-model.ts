@@ -2,7 +2,13 @@ import { groupBy } from "../src/group.js";
 import type { CallsProblem } from "../src/calls/model.js";
 import { staffedIntervals, workable, type ShiftPlacement } from "../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "./lp.js";
+import { classRows } from "./nurse-classes.js";
 import type { IntervalQueues } from "./queues.js";
+
+/** Answered calls a paid minute outside ±5 % of the contract costs (the aim: rarely worth breaking). */
+export const SOFT_WEIGHT = 1;
+/** ... per minute below −10 % (not allowed: only to keep a model solvable while it lasts) */
+export const HARD_WEIGHT = 10;
 
 /**
  * The shift-count model: how many shifts of each template start on each date, with their breaks
@@ -107,6 +113,15 @@ export function countModel(problem: CallsProblem, queues: IntervalQueues, option
   });
   for (const [key, group] of byDayTemplate) rows.push({ name: `dt_${key}`, terms: group.map((o) => [o.name, 1]), max: group[0]!.eligible.length });
   const ranges = problem.nurses.map((n) => paidRange(problem, n.index, tolerance));
+  const classes = classRows(
+    problem,
+    byDayTemplate,
+    ranges,
+    bound ? null : { floor: problem.nurses.map((n) => paidRange(problem, n.index, 0.1)), softWeight: SOFT_WEIGHT, hardWeight: HARD_WEIGHT },
+    bound,
+  );
+  variables.push(...classes.variables);
+  rows.push(...classes.rows);
   const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
   const paidTerms = options.map((o): [string, number] => [o.name, o.placement.paidMinutes]);
   rows.push({ name: "paid", terms: paidTerms, max: sum(ranges.map((r) => r?.max ?? 0)), ...(bound ? {} : { min: sum(ranges.map((r) => r?.min ?? 0)) }) });

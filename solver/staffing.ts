@@ -6,23 +6,27 @@ import { seededRandom } from "../src/random.js";
 import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "./lp.js";
 import type { IntervalQueues } from "./queues.js";
 import { assignmentModel, type ShiftGroup } from "./assignment-model.js";
-import { countModel, dayTemplateKey, shiftOptions, type ShiftOption } from "./staffing-model.js";
+import { classShare, nurseClasses } from "./nurse-classes.js";
+import { countModel, dayTemplateKey, envelopeSlopes, HARD_WEIGHT, shiftOptions, SOFT_WEIGHT, type ShiftOption } from "./staffing-model.js";
 
 /**
  * Nurse shift scheduling (`kontinuum staff`), in three steps:
  *  1. the shift-count model (staffing-model.ts): how many shifts of each template and break position
- *     on each date, an ILP solved by HiGHS (javascript-lp-solver, which has no time limit, stalls on
- *     them even for 10 nurses and 3 days: `npm run bench` shows it);
- *  2. the assignment model (assignment-model.ts): which nurse works each counted shift, an ILP with
- *     every roster rule in it; when it yields nothing in time, a greedy assignment in time order to
- *     the eligible nurse furthest below contract;
+ *     on each date, and how many of them each class of nurses (nurse-classes.ts: nurses by the
+ *     templates they work) takes, with each nurse's template mix over the period; an ILP solved by
+ *     HiGHS (javascript-lp-solver, which has no time limit, stalls on them even for 10 nurses and
+ *     3 days: `npm run bench` shows it);
+ *  2. the assignment model (assignment-model.ts), one per class: which nurse works which shift, an
+ *     ILP with every roster rule in it, each shift worth what it adds given the counted others; when
+ *     it yields nothing in time, a greedy assignment in time order to the eligible nurse furthest
+ *     below contract;
  *  3. local search (simulated annealing, cooled by move count, deterministic per seed) on the true
  *     objective: calls answered within the threshold, minus a penalty for paid minutes outside ±5 %
  *     of the contract (a heavy one below −10 %). Moves: move a shift in time or template, move its
  *     break, hand it to another nurse, add one, drop one. Every move keeps templates, availability,
  *     maxShifts, +10 % of the contract, one shift per date and both rest rules.
  * The LP relaxation of the count model gives the upper bounds (contracts at ±5 % and at ±10 %).
- * Each model stops at its gap (0.5 % counts, 1 % assignment) or, as a safety net, at its time
+ * Each model stops at its gap (0.5 % counts, 2 % assignment) or, as a safety net, at its time
  * limit; only a model cut by the time limit (HiGHS returns its best solution) makes the result
  * depend on the machine. The search after it is deterministic per seed.
  */
@@ -65,8 +69,8 @@ interface Slot {
   day: number;
 }
 
-const SOFT_WEIGHT = 1; // answered calls per paid minute outside ±5 % of the contract (the aim: rarely worth breaking)
-const HARD_WEIGHT = 10; // ... per minute below −10 %
+
+
 
 export async function solveStaffing(problem: CallsProblem, queues: IntervalQueues, options: StaffingOptions = {}): Promise<StaffingSolution> {
   const started = Date.now();
@@ -83,10 +87,12 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
 
   // 1. the count model
   const model = countModel(problem, queues, allOptions, false);
-  // The assignment decides most of the quality: on the 60-nurse bench region HiGHS needs about 19 s to
-  // reach its 1 % gap (88.7 %); cut at 8 s it returned 86.9 %. A solve that ends by its gap is
-  // deterministic; one cut by the time limit is not, so the limit is a safety net, not the plan.
-  const secondsFor = (name: string) => options.modelSeconds ?? (name === "counts" ? Math.min(8, timeLimitMs / 6000) : Math.min(45, (timeLimitMs * 0.75) / 1000));
+  // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
+  // safety net, not the plan (on the 60-nurse bench region every model ends by its gap).
+  // the assignment models (one per class) share one budget
+  let assignmentSeconds = 0;
+  const secondsFor = (name: string) =>
+    options.modelSeconds ?? (name === "counts" ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds));
   const models: StaffingSolution["models"] = [];
   const solveModel = async (name: string, m: LpModel, gap: number): Promise<LpSolution> => {
     const started = Date.now();
@@ -94,34 +100,42 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // javascript-lp-solver stalls on these models even for a 10-nurse, 3-day period (see the benchmark)
     const solver = options.modelSolver ?? "highs";
     const result = solver === "jslp" ? solveWithJsLp(m) : await solveWithHighs(m, { timeLimitSeconds: secondsFor(name), mipGap: gap });
-    models.push({ name, solver, status: result.detail, integers: ints, variables: m.variables.length, seconds: (Date.now() - started) / 1000 });
+    const seconds = (Date.now() - started) / 1000;
+    if (name !== "counts") assignmentSeconds += seconds;
+    models.push({ name, solver, status: result.detail, integers: ints, variables: m.variables.length, seconds });
     return result;
   };
   const counts = await solveModel("counts", model, 0.005);
 
-  // 2. assignment: who works the counted shifts (an ILP with every rule), greedy where it finds nothing
+  // 2. assignment: who works the counted shifts, one ILP per nurse class (the count model split the
+  // shifts between classes, so the classes do not interact); greedy where a model finds nothing
   const state = new RosterState(problem, queues, optionsByNurse(problem, allOptions));
-  const groups = countedGroups(problem, queues, allOptions, counts);
-  const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
-  const assigned = await solveModel("assignment", assignment.model, 0.01);
-  if (assigned.status === "optimal" || assigned.status === "feasible") {
-    const breakUse = new Map(groups.map((g) => [g.key, [...g.options]]));
-    for (const [name, { nurse, group }] of assignment.y) {
-      if ((assigned.values.get(name) ?? 0) < 0.5) continue;
-      const option = breakUse.get(group.key)!.pop() ?? (group as CountedGroup).options[0]!;
-      if (state.canAdd(nurse, option, 0.1)) state.add(nurse, option);
-    }
-  } else {
-    let remaining = groups
-      .flatMap((g) => g.options)
-      .sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
-    for (const tolerance of [0.05, 0.1]) {
-      remaining = remaining.filter((o) => {
-        const nurse = pickNurse(state, o, tolerance, random);
-        if (nurse !== null) state.add(nurse, o);
-        return nurse === null;
-      });
-    }
+  const leftOver: ShiftOption[] = [];
+  for (const [c, k] of nurseClasses(problem).entries()) {
+    const groups = countedGroups(problem, queues, allOptions, counts, c, k.members);
+    if (!groups.length) continue;
+    const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
+    const assigned = await solveModel(`assignment ${k.key}`, assignment.model, 0.02);
+    const used = new Map<CountedGroup, number>();
+    if (assigned.status === "optimal" || assigned.status === "feasible") {
+      for (const [name, { nurse, group }] of assignment.y) {
+        if ((assigned.values.get(name) ?? 0) < 0.5) continue;
+        // the count model's break positions first, then each position in turn
+        const g = group as CountedGroup;
+        const taken = used.get(g) ?? 0;
+        used.set(g, taken + 1);
+        const option = g.options[taken] ?? g.every[(taken - g.options.length) % g.every.length]!;
+        if (state.canAdd(nurse, option, 0.1)) state.add(nurse, option);
+      }
+    } else leftOver.push(...groups.flatMap((g) => g.options));
+  }
+  let remaining = leftOver.sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
+  for (const tolerance of [0.05, 0.1]) {
+    remaining = remaining.filter((o) => {
+      const nurse = pickNurse(state, o, tolerance, random);
+      if (nurse !== null) state.add(nurse, o);
+      return nurse === null;
+    });
   }
   // nurses still below −10 % of contract take the best shifts the rules leave them
   for (const n of problem.nurses) while (state.isShort(n.index, state.paid[n.index]!) && state.relocateBest(n.index, null, random));
@@ -182,16 +196,27 @@ function shiftsValue(problem: CallsProblem, queues: IntervalQueues, shifts: read
 }
 
 /** The count model's shifts by date and template, each with its break positions and its worth at the counted staffing. */
-type CountedGroup = ShiftGroup & { options: ShiftOption[] };
+type CountedGroup = ShiftGroup & { options: ShiftOption[]; every: ShiftOption[] };
 
-function countedGroups(problem: CallsProblem, queues: IntervalQueues, all: readonly ShiftOption[], counts: LpSolution): CountedGroup[] {
+function countedGroups(problem: CallsProblem, queues: IntervalQueues, all: readonly ShiftOption[], counts: LpSolution, classIndex: number, members: readonly number[]): CountedGroup[] {
   const staffed = new Array<number>(problem.intervals.length).fill(0);
   const counted = all.flatMap((o) => Array.from({ length: Math.round(counts.values.get(o.name) ?? 0) }, () => o));
   for (const o of counted) for (const i of o.covered) staffed[i]!++;
-  return [...groupBy(counted, dayTemplateKey)].map(([key, options]) => {
-    const o = options[0]!;
-    const worth = o.covered.reduce((sum, i) => sum + queues.value(i, staffed[i]!) - queues.value(i, Math.max(0, staffed[i]! - 1)), 0);
-    return { key, placement: o.placement, count: options.length, eligible: o.eligible, worth, options };
+  const countedByKey = groupBy(counted, dayTemplateKey);
+  const inClass = new Set(members);
+  return [...groupBy(all, dayTemplateKey)].flatMap(([key, every]) => {
+    const eligible = every[0]!.eligible.filter((n) => inClass.has(n));
+    if (!eligible.length) return [];
+    const count = Math.round(counts.values.get(classShare(classIndex, key)) ?? 0);
+    // which break positions this class's shifts take: the class's share of the date's, in class order
+    const before = Array.from({ length: classIndex }, (_, c) => Math.round(counts.values.get(classShare(c, key)) ?? 0)).reduce((a, b) => a + b, 0);
+    const mine = (countedByKey.get(key) ?? []).slice(before, before + count);
+    // the worth of 0, 1, 2, ... of this class's nurses on it, everyone else as counted
+    const o = mine[0] ?? every[0]!;
+    const base = o.covered.map((i) => staffed[i]! - count);
+    const value = Array.from({ length: eligible.length + 1 }, (_, k) => o.covered.reduce((sum, i, j) => sum + queues.value(i, Math.max(0, base[j]! + k)), 0));
+    const worths = envelopeSlopes(value).filter((w) => w > 1e-9);
+    return worths.length ? [{ key, placement: o.placement, eligible, worths, options: mine, every }] : [];
   });
 }
 

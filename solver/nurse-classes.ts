@@ -1,0 +1,168 @@
+import type { CallsProblem } from "../src/calls/model.js";
+import type { LpRow, LpVariable } from "./lp.js";
+import type { ShiftOption } from "./staffing-model.js";
+
+/**
+ * Nurses pooled by the templates they work: the count model sees each class's contracts, dates and
+ * rest, so that the shifts it counts can be handed out without leaving a class short (pooled over
+ * all nurses, the night nurses' minutes went to day shifts and the night nurses ended up far below
+ * their contracts).
+ *
+ * w[k,d,t] is how many of the shifts of template t on date d class k works. Every row is a
+ * property of each nurse summed over the class, so in `bound` mode the rows that hold for every
+ * valid roster keep the model a relaxation:
+ *  - per date, at most the class's available nurses work (one shift a date: a rule only where daily
+ *    rest forbids two shifts on one date, which is checked per class);
+ *  - the class's paid minutes within the sum of its nurses' ranges;
+ *  - maxShifts and available dates, summed;
+ *  - a calendar week wholly in the period: a nurse working every date of it would have no weekly rest
+ *    (checked from the class's shift times), so each leaves one date free;
+ *  - a shift on date d and one on d+1 closer than the daily rest exclude each other.
+ */
+
+export interface NurseClass {
+  key: string;
+  members: number[];
+  templates: number[];
+}
+
+export function nurseClasses(problem: CallsProblem): NurseClass[] {
+  const classes = new Map<string, NurseClass>();
+  for (const n of problem.nurses) {
+    if (n.contractMinutes <= 0) continue;
+    const templates = problem.templates.map((t) => t.index).filter((t) => !n.templates || n.templates.has(t));
+    const key = templates.join("_");
+    const k = classes.get(key) ?? { key, members: [], templates };
+    k.members.push(n.index);
+    classes.set(key, k);
+  }
+  return [...classes.values()];
+}
+
+/** The count model's variable: how many of the (date, template) `key`'s shifts class c works. */
+export const classShare = (c: number, key: string) => `w_${c}_${key}`;
+
+export interface PaidRange {
+  min: number;
+  max: number;
+}
+
+/** Variables and rows tying the count model's x[d,t,b] to the classes. */
+export function classRows(
+  problem: CallsProblem,
+  byDayTemplate: Map<string, ShiftOption[]>,
+  ranges: readonly (PaidRange | null)[],
+  soft: { floor: readonly (PaidRange | null)[]; softWeight: number; hardWeight: number } | null,
+  bound: boolean,
+): { variables: LpVariable[]; rows: LpRow[] } {
+  const variables: LpVariable[] = [];
+  const rows: LpRow[] = [];
+  const classes = nurseClasses(problem);
+  const classOf = new Map<number, number>();
+  classes.forEach((k, c) => k.members.forEach((n) => classOf.set(n, c)));
+  // w names per class, date and template
+  const w = classes.map(() => new Map<number, Map<number, string>>());
+  for (const [key, group] of byDayTemplate) {
+    const { dayIndex: d, template: t } = group[0]!.placement;
+    const perClass = new Map<number, number>();
+    for (const n of group[0]!.eligible) if (classOf.has(n)) perClass.set(classOf.get(n)!, (perClass.get(classOf.get(n)!) ?? 0) + 1);
+    const split: [string, number][] = group.map((o) => [o.name, 1]);
+    for (const [c, count] of perClass) {
+      const name = classShare(c, key);
+      variables.push({ name, objective: 0, upper: count, integer: !bound });
+      split.push([name, -1]);
+      const days = w[c]!;
+      if (!days.has(d)) days.set(d, new Map());
+      days.get(d)!.set(t, name);
+    }
+    rows.push({ name: `split_${key}`, terms: split, min: 0, max: 0 });
+  }
+  const placement = (d: number, t: number) => byDayTemplate.get(`${d}_${t}`)?.[0]!.placement;
+  const available = (n: number, d: number) => !problem.nurses[n]!.unavailable.has(problem.days[d]!.date);
+  const rest = problem.rules.dailyRestMinutes;
+  const conflict = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end + rest && b.start < a.end + rest;
+
+  classes.forEach((k, c) => {
+    const days = w[c]!;
+    const all = [...days.values()].flatMap((m) => [...m.values()]);
+    if (!all.length) return;
+    const terms = (names: string[]): [string, number][] => names.map((name) => [name, 1]);
+    // one shift a date
+    for (const [d, byTemplate] of days) {
+      const ps = [...byTemplate.keys()].map((t) => placement(d, t)!);
+      const forced = ps.every((a, i) => ps.every((b, j) => i === j || conflict(a, b)));
+      if (bound && !forced) continue;
+      rows.push({ name: `kday_${c}_${d}`, terms: terms([...byTemplate.values()]), max: k.members.filter((n) => available(n, d)).length });
+    }
+    const dates = Array.from({ length: problem.periodDays }, (_, d) => d);
+    const wholeWeeks = problem.weeks
+      .map((week) => dates.filter((d) => problem.days[d]!.start >= week.start && problem.days[d]!.start < week.end))
+      .filter((inWeek, wk) => {
+        const week = problem.weeks[wk]!;
+        if (inWeek.length < 7 || week.start < problem.start || week.end > problem.end) return false;
+        return longestGapWorkingDaily(inWeek.map((d) => k.templates.map((t) => placement(d, t)).filter((p) => p !== undefined)), week) < problem.rules.weeklyRestMinutes;
+      });
+    /** the most dates nurse n can work: available, maxShifts, a date off in each whole week */
+    const mostDates = (n: number) =>
+      Math.min(problem.nurses[n]!.maxShifts ?? Infinity, dates.filter((d) => available(n, d)).length - wholeWeeks.filter((inWeek) => inWeek.every((d) => available(n, d))).length);
+    if (bound) {
+      // paid minutes and shifts, summed over the class (valid for every roster within the tolerance)
+      const paid: [string, number][] = [];
+      for (const [d, byTemplate] of days) for (const [t, name] of byTemplate) paid.push([name, placement(d, t)!.paidMinutes]);
+      rows.push({ name: `kpaid_${c}`, terms: paid, max: k.members.reduce((s, n) => s + (ranges[n]?.max ?? 0), 0) });
+      rows.push({ name: `kmax_${c}`, terms: terms(all), max: k.members.reduce((s, n) => s + mostDates(n), 0) });
+    } else {
+      // each nurse's mix of templates over the period: a contract is met in whole shifts (a 4,800-minute
+      // contract takes ten 480-minute shifts, or eleven only if eight are 450), which a sum over the class hides
+      const perTemplate = new Map<number, [string, number][]>();
+      for (const [, byTemplate] of days) for (const [t, name] of byTemplate) perTemplate.set(t, [...(perTemplate.get(t) ?? []), [name, -1]]);
+      for (const n of k.members) {
+        const c_n = problem.nurses[n]!.contractMinutes;
+        const mix: [string, number][] = [];
+        const paid: [string, number][] = [];
+        for (const [t, list] of perTemplate) {
+          const name = `v_${n}_${t}`;
+          variables.push({ name, objective: 0, upper: mostDates(n), integer: true });
+          list.push([name, 1]);
+          mix.push([name, 1]);
+          paid.push([name, problem.templates[t]!.lengthMinutes - problem.templates[t]!.breakMinutes]);
+        }
+        rows.push({ name: `nmax_${n}`, terms: mix, max: mostDates(n) });
+        const under = `nunder_${n}`;
+        const short = `nshort_${n}`;
+        variables.push({ name: under, objective: -soft!.softWeight, upper: Math.max(0, (ranges[n]?.min ?? 0) - (soft!.floor[n]?.min ?? 0)) }, { name: short, objective: -soft!.hardWeight });
+        rows.push({ name: `npaid_${n}`, terms: [...paid, [under, 1], [short, 1]], min: ranges[n]?.min ?? 0 });
+        rows.push({ name: `npaidmax_${n}`, terms: paid, max: ranges[n]?.max ?? c_n });
+      }
+      for (const [t, list] of perTemplate) rows.push({ name: `mix_${c}_${t}`, terms: list, min: 0, max: 0 });
+    }
+    // weekly rest: a date off in each whole week, where working every date would leave no rest
+    wholeWeeks.forEach((inWeek, wk) => {
+      const names = inWeek.flatMap((d) => [...(days.get(d)?.values() ?? [])]);
+      const most = k.members.reduce((s, n) => s + Math.min(inWeek.length - 1, inWeek.filter((d) => available(n, d)).length), 0);
+      if (names.length) rows.push({ name: `kweek_${c}_${wk}`, terms: terms(names), max: most });
+    });
+    // daily rest across midnight: a shift on d and a conflicting one on d+1
+    for (const [d, today] of days) {
+      const tomorrow = days.get(d + 1);
+      if (!tomorrow) continue;
+      const members = k.members.filter((n) => available(n, d) || available(n, d + 1)).length;
+      for (const [t2, next] of tomorrow) {
+        const before = [...today].filter(([t1]) => conflict(placement(d, t1)!, placement(d + 1, t2)!));
+        const exclusive = before.every(([a], i) => before.every(([b], j) => i === j || conflict(placement(d, a)!, placement(d, b)!)));
+        if (before.length && (exclusive || !bound)) rows.push({ name: `krest_${c}_${d}_${t2}`, terms: terms([...before.map(([, name]) => name), next]), max: members });
+      }
+    }
+  });
+  return { variables, rows };
+}
+
+/** The longest rest in `week` a nurse could have while working one shift of each date (shifts per date listed). */
+function longestGapWorkingDaily(perDate: { start: number; end: number }[][], week: { start: number; end: number }): number {
+  if (perDate.some((ps) => !ps.length)) return Infinity;
+  const latestStart = (ps: { start: number }[]) => Math.max(...ps.map((p) => p.start));
+  const earliestEnd = (ps: { end: number }[]) => Math.min(...ps.map((p) => p.end));
+  let gap = latestStart(perDate[0]!) - week.start;
+  for (let i = 1; i < perDate.length; i++) gap = Math.max(gap, latestStart(perDate[i]!) - earliestEnd(perDate[i - 1]!));
+  return Math.max(gap, week.end - earliestEnd(perDate[perDate.length - 1]!));
+}
