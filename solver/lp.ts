@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import highsModule, { type Highs } from "highs";
 import lpSolver from "javascript-lp-solver";
 
@@ -91,6 +93,65 @@ export async function solveWithHighs(
     values,
     detail: result.Status,
   };
+}
+
+export interface IntegerBound {
+  /** no integer solution of the model is better than this (null: infeasible, or the root not solved in time) */
+  bound: number | null;
+  /** HiGHS's model status: "optimal", "time limit", "infeasible", ... */
+  detail: string;
+  seconds: number;
+}
+
+// Runs in the worker: plain CommonJS, so that it needs no build step (the tests run the TypeScript).
+const BOUND_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+require(workerData.highsPath)().then((highs) => {
+  const statusName = Object.fromEntries(Object.entries(highs.constants.modelStatus).map(([name, code]) => [code, name]));
+  const results = workerData.models.map((lp) => {
+    const started = Date.now();
+    const model = highs.createModel({ format: "lp", data: lp });
+    try {
+      model.options.set({ output_flag: false, time_limit: workerData.timeLimitSeconds, mip_rel_gap: workerData.mipGap });
+      const status = model.run().modelStatus;
+      const bound = Number(model.info.get("mip_dual_bound"));
+      const detail = statusName[status] ?? String(status);
+      return { bound: detail !== "infeasible" && Number.isFinite(bound) ? bound : null, detail, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      model.dispose();
+    }
+  });
+  parentPort.postMessage(results);
+});
+`;
+
+/**
+ * HiGHS's dual bound on each integer model (one after the other), in a worker thread so that the
+ * caller's own solving goes on on the other core. The dual bound holds even when a solve stops at
+ * its time limit: it is the best objective any integer solution could still reach (for "max").
+ * `cancel` stops the worker when the caller no longer needs the bounds.
+ */
+export function integerBoundsInWorker(models: readonly LpModel[], options: { timeLimitSeconds: number; mipGap: number }): { result: Promise<IntegerBound[]>; cancel(): void } {
+  const worker = new Worker(BOUND_WORKER, {
+    eval: true,
+    workerData: {
+      highsPath: createRequire(import.meta.url).resolve("highs"),
+      models: models.map((m) => toLpFormat(m)),
+      timeLimitSeconds: Math.max(0.5, options.timeLimitSeconds),
+      mipGap: options.mipGap,
+    },
+  });
+  const result = new Promise<IntegerBound[]>((resolve, reject) => {
+    worker.once("message", (bounds: IntegerBound[]) => {
+      resolve(bounds);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the bound worker stopped (exit code ${code}) before it answered`)));
+  });
+  // a caller that stops early does not leave an unhandled rejection behind
+  result.catch(() => undefined);
+  return { result, cancel: () => void worker.terminate() };
 }
 
 // the package's types describe its CommonJS build; under ESM the default export is the solver itself

@@ -1,4 +1,5 @@
 import type { CallsProblem } from "../src/calls/model.js";
+import { placementTable, workable } from "../src/calls/shifts.js";
 import type { LpRow, LpVariable } from "./lp.js";
 import type { ShiftOption } from "./staffing-model.js";
 
@@ -8,17 +9,33 @@ import type { ShiftOption } from "./staffing-model.js";
  * all nurses, the night nurses' minutes went to day shifts and the night nurses ended up far below
  * their contracts).
  *
- * w[k,d,t] is how many of the shifts of template t on date d class k works. Every row is a
- * property of each nurse summed over the class, so in `bound` mode the rows that hold for every
- * valid roster keep the model a relaxation:
- *  - per date, at most the class's available nurses work (one shift a date: a rule only where daily
- *    rest forbids two shifts on one date, which is checked per class);
- *  - the class's paid minutes within the sum of its nurses' ranges;
- *  - maxShifts and available dates, summed;
+ * w[k,d,t] is how many of the shifts of template t on date d class k works; v[n,t] how many of
+ * template t nurse n works over the period, so that each contract is met in whole shifts. The rows:
+ *  - the class's w sum, per template, to its nurses' v (integers: a 4,800-minute contract takes ten
+ *    480-minute shifts, or eleven only if eight are 450, which a sum over the class hides);
+ *  - each nurse's paid minutes within the tolerance of the contract (in the solver's model, below it
+ *    at a cost), at most maxShifts and one shift per available date;
+ *  - per date, at most the class's available nurses work;
  *  - a calendar week wholly in the period: a nurse working every date of it would have no weekly rest
  *    (checked from the class's shift times), so each leaves one date free;
  *  - a shift on date d and one on d+1 closer than the daily rest exclude each other.
+ * In `bound` mode the model must hold every valid roster, and "one shift per nurse and date" is a
+ * rule only where daily rest forbids two shifts on one date: the rows that assume it are kept only
+ * for a class whose shift times force it on every date (as on the bundled region).
  */
+
+/** The templates nurse n may work. */
+export const templatesOf = (problem: CallsProblem, nurse: number): number[] =>
+  problem.templates.map((t) => t.index).filter((t) => !problem.nurses[nurse]!.templates || problem.nurses[nurse]!.templates!.has(t));
+
+/** Whether daily rest leaves a nurse who works `templates` at most one shift on every date (any two of a date's shifts too close). */
+export function oneShiftADate(problem: CallsProblem, templates: readonly number[]): boolean {
+  const rest = problem.rules.dailyRestMinutes;
+  return placementTable(problem).every((row) => {
+    const ps = templates.map((t) => row[t] ?? null).filter((p) => workable(p, problem));
+    return ps.every((a, i) => ps.every((b, j) => i === j || (a.start < b.end + rest && b.start < a.end + rest)));
+  });
+}
 
 export interface NurseClass {
   key: string;
@@ -30,7 +47,7 @@ export function nurseClasses(problem: CallsProblem): NurseClass[] {
   const classes = new Map<string, NurseClass>();
   for (const n of problem.nurses) {
     if (n.contractMinutes <= 0) continue;
-    const templates = problem.templates.map((t) => t.index).filter((t) => !n.templates || n.templates.has(t));
+    const templates = templatesOf(problem, n.index);
     const key = templates.join("_");
     const k = classes.get(key) ?? { key, members: [], templates };
     k.members.push(n.index);
@@ -69,7 +86,7 @@ export function classRows(
     const split: [string, number][] = group.map((o) => [o.name, 1]);
     for (const [c, count] of perClass) {
       const name = classShare(c, key);
-      variables.push({ name, objective: 0, upper: count, integer: !bound });
+      variables.push({ name, objective: 0, upper: count, integer: true });
       split.push([name, -1]);
       const days = w[c]!;
       if (!days.has(d)) days.set(d, new Map());
@@ -94,48 +111,51 @@ export function classRows(
       if (bound && !forced) continue;
       rows.push({ name: `kday_${c}_${d}`, terms: terms([...byTemplate.values()]), max: k.members.filter((n) => available(n, d)).length });
     }
+    // the rows below count dates as shifts: in the bound, only where one shift a date is forced
+    const byDates = !bound || oneShiftADate(problem, k.templates);
     const dates = Array.from({ length: problem.periodDays }, (_, d) => d);
-    const wholeWeeks = problem.weeks
-      .map((week) => dates.filter((d) => problem.days[d]!.start >= week.start && problem.days[d]!.start < week.end))
-      .filter((inWeek, wk) => {
-        const week = problem.weeks[wk]!;
-        if (inWeek.length < 7 || week.start < problem.start || week.end > problem.end) return false;
-        return longestGapWorkingDaily(inWeek.map((d) => k.templates.map((t) => placement(d, t)).filter((p) => p !== undefined)), week) < problem.rules.weeklyRestMinutes;
-      });
-    /** the most dates nurse n can work: available, maxShifts, a date off in each whole week */
-    const mostDates = (n: number) =>
-      Math.min(problem.nurses[n]!.maxShifts ?? Infinity, dates.filter((d) => available(n, d)).length - wholeWeeks.filter((inWeek) => inWeek.every((d) => available(n, d))).length);
-    if (bound) {
-      // paid minutes and shifts, summed over the class (valid for every roster within the tolerance)
+    const wholeWeeks = !byDates
+      ? []
+      : problem.weeks
+          .map((week) => dates.filter((d) => problem.days[d]!.start >= week.start && problem.days[d]!.start < week.end))
+          .filter((inWeek, wk) => {
+            const week = problem.weeks[wk]!;
+            if (inWeek.length < 7 || week.start < problem.start || week.end > problem.end) return false;
+            return longestGapWorkingDaily(inWeek.map((d) => k.templates.map((t) => placement(d, t)).filter((p) => p !== undefined)), week) < problem.rules.weeklyRestMinutes;
+          });
+    /** the most shifts nurse n can work: maxShifts, and (one a date) available dates less a date off in each whole week */
+    const mostShifts = (n: number) =>
+      Math.min(
+        problem.nurses[n]!.maxShifts ?? Infinity,
+        byDates ? dates.filter((d) => available(n, d)).length - wholeWeeks.filter((inWeek) => inWeek.every((d) => available(n, d))).length : Infinity,
+      );
+    // each nurse's mix of templates over the period
+    const perTemplate = new Map<number, [string, number][]>();
+    for (const [, byTemplate] of days) for (const [t, name] of byTemplate) perTemplate.set(t, [...(perTemplate.get(t) ?? []), [name, -1]]);
+    for (const n of k.members) {
+      const c_n = problem.nurses[n]!.contractMinutes;
+      const most = mostShifts(n);
+      const mix: [string, number][] = [];
       const paid: [string, number][] = [];
-      for (const [d, byTemplate] of days) for (const [t, name] of byTemplate) paid.push([name, placement(d, t)!.paidMinutes]);
-      rows.push({ name: `kpaid_${c}`, terms: paid, max: k.members.reduce((s, n) => s + (ranges[n]?.max ?? 0), 0) });
-      rows.push({ name: `kmax_${c}`, terms: terms(all), max: k.members.reduce((s, n) => s + mostDates(n), 0) });
-    } else {
-      // each nurse's mix of templates over the period: a contract is met in whole shifts (a 4,800-minute
-      // contract takes ten 480-minute shifts, or eleven only if eight are 450), which a sum over the class hides
-      const perTemplate = new Map<number, [string, number][]>();
-      for (const [, byTemplate] of days) for (const [t, name] of byTemplate) perTemplate.set(t, [...(perTemplate.get(t) ?? []), [name, -1]]);
-      for (const n of k.members) {
-        const c_n = problem.nurses[n]!.contractMinutes;
-        const mix: [string, number][] = [];
-        const paid: [string, number][] = [];
-        for (const [t, list] of perTemplate) {
-          const name = `v_${n}_${t}`;
-          variables.push({ name, objective: 0, upper: mostDates(n), integer: true });
-          list.push([name, 1]);
-          mix.push([name, 1]);
-          paid.push([name, problem.templates[t]!.lengthMinutes - problem.templates[t]!.breakMinutes]);
-        }
-        rows.push({ name: `nmax_${n}`, terms: mix, max: mostDates(n) });
+      for (const [t, list] of perTemplate) {
+        const name = `v_${n}_${t}`;
+        variables.push({ name, objective: 0, ...(Number.isFinite(most) ? { upper: most } : {}), integer: true });
+        list.push([name, 1]);
+        mix.push([name, 1]);
+        paid.push([name, problem.templates[t]!.lengthMinutes - problem.templates[t]!.breakMinutes]);
+      }
+      if (Number.isFinite(most)) rows.push({ name: `nmax_${n}`, terms: mix, max: most });
+      const slack: [string, number][] = [];
+      if (soft) {
         const under = `nunder_${n}`;
         const short = `nshort_${n}`;
-        variables.push({ name: under, objective: -soft!.softWeight, upper: Math.max(0, (ranges[n]?.min ?? 0) - (soft!.floor[n]?.min ?? 0)) }, { name: short, objective: -soft!.hardWeight });
-        rows.push({ name: `npaid_${n}`, terms: [...paid, [under, 1], [short, 1]], min: ranges[n]?.min ?? 0 });
-        rows.push({ name: `npaidmax_${n}`, terms: paid, max: ranges[n]?.max ?? c_n });
+        variables.push({ name: under, objective: -soft.softWeight, upper: Math.max(0, (ranges[n]?.min ?? 0) - (soft.floor[n]?.min ?? 0)) }, { name: short, objective: -soft.hardWeight });
+        slack.push([under, 1], [short, 1]);
       }
-      for (const [t, list] of perTemplate) rows.push({ name: `mix_${c}_${t}`, terms: list, min: 0, max: 0 });
+      rows.push({ name: `npaid_${n}`, terms: [...paid, ...slack], min: ranges[n]?.min ?? 0 });
+      rows.push({ name: `npaidmax_${n}`, terms: paid, max: ranges[n]?.max ?? c_n });
     }
+    for (const [t, list] of perTemplate) rows.push({ name: `mix_${c}_${t}`, terms: list, min: 0, max: 0 });
     // weekly rest: a date off in each whole week, where working every date would leave no rest
     wholeWeeks.forEach((inWeek, wk) => {
       const names = inWeek.flatMap((d) => [...(days.get(d)?.values() ?? [])]);
@@ -150,7 +170,7 @@ export function classRows(
       for (const [t2, next] of tomorrow) {
         const before = [...today].filter(([t1]) => conflict(placement(d, t1)!, placement(d + 1, t2)!));
         const exclusive = before.every(([a], i) => before.every(([b], j) => i === j || conflict(placement(d, a)!, placement(d, b)!)));
-        if (before.length && (exclusive || !bound)) rows.push({ name: `krest_${c}_${d}_${t2}`, terms: terms([...before.map(([, name]) => name), next]), max: members });
+        if (before.length && (exclusive || byDates)) rows.push({ name: `krest_${c}_${d}_${t2}`, terms: terms([...before.map(([, name]) => name), next]), max: members });
       }
     }
   });

@@ -3,7 +3,7 @@ import type { CallsProblem, NurseShift } from "../src/calls/model.js";
 import { restKept } from "../src/calls/rules.js";
 import { placementTable, staffedIntervals, toNurseShift } from "../src/calls/shifts.js";
 import { seededRandom } from "../src/random.js";
-import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "./lp.js";
+import { integerBoundsInWorker, solveWithHighs, solveWithJsLp, type IntegerBound, type LpModel, type LpSolution } from "./lp.js";
 import type { IntervalQueues } from "./queues.js";
 import { assignmentModel, type ShiftGroup } from "./assignment-model.js";
 import { classShare, nurseClasses } from "./nurse-classes.js";
@@ -25,7 +25,8 @@ import { countModel, dayTemplateKey, envelopeSlopes, HARD_WEIGHT, shiftOptions, 
  *     of the contract (a heavy one below −10 %). Moves: move a shift in time or template, move its
  *     break, hand it to another nurse, add one, drop one. Every move keeps templates, availability,
  *     maxShifts, +10 % of the contract, one shift per date and both rest rules.
- * The LP relaxation of the count model gives the upper bounds (contracts at ±5 % and at ±10 %).
+ * The upper bounds (contracts at ±5 % and at ±10 %) are HiGHS's dual bounds on the count model as a
+ * relaxation of every roster (staffing-model.ts), solved in a worker thread beside steps 1-3.
  * Each model stops at its gap (0.5 % counts, 2 % assignment) or, as a safety net, at its time
  * limit; only a model cut by the time limit (HiGHS returns its best solution) makes the result
  * depend on the machine. The search after it is deterministic per seed.
@@ -53,7 +54,7 @@ export interface StaffingOptions {
 
 export interface StaffingSolution {
   shifts: NurseShift[];
-  /** upper bound on the call-weighted service level of rosters within ±5 % of every contract (LP relaxation) */
+  /** upper bound on the call-weighted service level of rosters within ±5 % of every contract */
   upperBound: number | null;
   /** the same within ±10 %: every roster the rules allow */
   upperBoundHard: number | null;
@@ -84,109 +85,112 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
   const allOptions = shiftOptions(problem, placements);
   const optionsByDayTemplate = groupBy(allOptions, dayTemplateKey);
   report("model", 0, 0);
+  // the upper bounds, on the other core; the time limit is a safety net here too, and the dual bound
+  // of a solve it stops still holds (only less tight)
+  const boundModels = totalOffered > 0 ? [countModel(problem, queues, allOptions, true, 0.05), countModel(problem, queues, allOptions, true, 0.1)] : [];
+  const bounds = integerBoundsInWorker(boundModels, { timeLimitSeconds: Math.max(2, Math.min(15, timeLimitMs / 4000)), mipGap: 0.001 });
+  try {
+    // 1. the count model
+    const model = countModel(problem, queues, allOptions, false);
+    // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
+    // safety net, not the plan (on the 60-nurse bench region every model ends by its gap).
+    // the assignment models (one per class) share one budget
+    let assignmentSeconds = 0;
+    const secondsFor = (name: string) =>
+      options.modelSeconds ?? (name === "counts" ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds));
+    const models: StaffingSolution["models"] = [];
+    const solveModel = async (name: string, m: LpModel, gap: number): Promise<LpSolution> => {
+      const started = Date.now();
+      const ints = m.variables.filter((v) => v.integer).length;
+      // javascript-lp-solver stalls on these models even for a 10-nurse, 3-day period (see the benchmark)
+      const solver = options.modelSolver ?? "highs";
+      const result = solver === "jslp" ? solveWithJsLp(m) : await solveWithHighs(m, { timeLimitSeconds: secondsFor(name), mipGap: gap });
+      const seconds = (Date.now() - started) / 1000;
+      if (name !== "counts") assignmentSeconds += seconds;
+      models.push({ name, solver, status: result.detail, integers: ints, variables: m.variables.length, seconds });
+      return result;
+    };
+    const counts = await solveModel("counts", model, 0.005);
 
-  // 1. the count model
-  const model = countModel(problem, queues, allOptions, false);
-  // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
-  // safety net, not the plan (on the 60-nurse bench region every model ends by its gap).
-  // the assignment models (one per class) share one budget
-  let assignmentSeconds = 0;
-  const secondsFor = (name: string) =>
-    options.modelSeconds ?? (name === "counts" ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds));
-  const models: StaffingSolution["models"] = [];
-  const solveModel = async (name: string, m: LpModel, gap: number): Promise<LpSolution> => {
-    const started = Date.now();
-    const ints = m.variables.filter((v) => v.integer).length;
-    // javascript-lp-solver stalls on these models even for a 10-nurse, 3-day period (see the benchmark)
-    const solver = options.modelSolver ?? "highs";
-    const result = solver === "jslp" ? solveWithJsLp(m) : await solveWithHighs(m, { timeLimitSeconds: secondsFor(name), mipGap: gap });
-    const seconds = (Date.now() - started) / 1000;
-    if (name !== "counts") assignmentSeconds += seconds;
-    models.push({ name, solver, status: result.detail, integers: ints, variables: m.variables.length, seconds });
-    return result;
-  };
-  const counts = await solveModel("counts", model, 0.005);
-
-  // 2. assignment: who works the counted shifts, one ILP per nurse class (the count model split the
-  // shifts between classes, so the classes do not interact); greedy where a model finds nothing
-  const state = new RosterState(problem, queues, optionsByNurse(problem, allOptions));
-  const leftOver: ShiftOption[] = [];
-  for (const [c, k] of nurseClasses(problem).entries()) {
-    const groups = countedGroups(problem, queues, allOptions, counts, c, k.members);
-    if (!groups.length) continue;
-    const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
-    const assigned = await solveModel(`assignment ${k.key}`, assignment.model, 0.02);
-    const used = new Map<CountedGroup, number>();
-    if (assigned.status === "optimal" || assigned.status === "feasible") {
-      for (const [name, { nurse, group }] of assignment.y) {
-        if ((assigned.values.get(name) ?? 0) < 0.5) continue;
-        // the count model's break positions first, then each position in turn
-        const g = group as CountedGroup;
-        const taken = used.get(g) ?? 0;
-        used.set(g, taken + 1);
-        const option = g.options[taken] ?? g.every[(taken - g.options.length) % g.every.length]!;
-        if (state.canAdd(nurse, option, 0.1)) state.add(nurse, option);
-      }
-    } else leftOver.push(...groups.flatMap((g) => g.options));
-  }
-  let remaining = leftOver.sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
-  for (const tolerance of [0.05, 0.1]) {
-    remaining = remaining.filter((o) => {
-      const nurse = pickNurse(state, o, tolerance, random);
-      if (nurse !== null) state.add(nurse, o);
-      return nurse === null;
-    });
-  }
-  // nurses still below −10 % of contract take the best shifts the rules leave them
-  for (const n of problem.nurses) while (state.isShort(n.index, state.paid[n.index]!) && state.relocateBest(n.index, null, random));
-  report("assign", 0.05, state.value);
-
-  // 3. local search
-  const moves = options.moves ?? 300_000;
-  const t0 = 0.3;
-  const t1 = 0.005;
-  let best = state.feasible ? state.objective : -Infinity;
-  let bestShifts = state.snapshot();
-  let done = 0;
-  const nurses = problem.nurses.filter((n) => n.contractMinutes > 0).map((n) => n.index);
-  for (; done < moves; done++) {
-    if ((done & 4095) === 0) {
-      if (Date.now() - started > timeLimitMs) break;
-      if ((done & 32767) === 0) report("search", 0.05 + (0.95 * done) / moves, Math.max(best, state.value));
+    // 2. assignment: who works the counted shifts, one ILP per nurse class (the count model split the
+    // shifts between classes, so the classes do not interact); greedy where a model finds nothing
+    const state = new RosterState(problem, queues, optionsByNurse(problem, allOptions));
+    const leftOver: ShiftOption[] = [];
+    for (const [c, k] of nurseClasses(problem).entries()) {
+      const groups = countedGroups(problem, queues, allOptions, counts, c, k.members);
+      if (!groups.length) continue;
+      const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
+      const assigned = await solveModel(`assignment ${k.key}`, assignment.model, 0.02);
+      const used = new Map<CountedGroup, number>();
+      if (assigned.status === "optimal" || assigned.status === "feasible") {
+        for (const [name, { nurse, group }] of assignment.y) {
+          if ((assigned.values.get(name) ?? 0) < 0.5) continue;
+          // the count model's break positions first, then each position in turn
+          const g = group as CountedGroup;
+          const taken = used.get(g) ?? 0;
+          used.set(g, taken + 1);
+          const option = g.options[taken] ?? g.every[(taken - g.options.length) % g.every.length]!;
+          if (state.canAdd(nurse, option, 0.1)) state.add(nurse, option);
+        }
+      } else leftOver.push(...groups.flatMap((g) => g.options));
     }
-    const temperature = t0 * Math.pow(t1 / t0, done / moves);
-    const before = state.objective;
-    const undo = proposeMove(state, nurses, optionsByDayTemplate, allOptions, random);
-    if (!undo) continue;
-    const delta = state.objective - before;
-    if (delta >= 0 || random() < Math.exp(delta / temperature)) {
-      if (state.feasible && state.objective > best + 1e-9) {
-        best = state.objective;
-        bestShifts = state.snapshot();
+    let remaining = leftOver.sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
+    for (const tolerance of [0.05, 0.1]) {
+      remaining = remaining.filter((o) => {
+        const nurse = pickNurse(state, o, tolerance, random);
+        if (nurse !== null) state.add(nurse, o);
+        return nurse === null;
+      });
+    }
+    // nurses still below −10 % of contract take the best shifts the rules leave them
+    for (const n of problem.nurses) while (state.isShort(n.index, state.paid[n.index]!) && state.relocateBest(n.index, null, random));
+    report("assign", 0.05, state.value);
+
+    // 3. local search
+    const moves = options.moves ?? 300_000;
+    const t0 = 0.3;
+    const t1 = 0.005;
+    let best = state.feasible ? state.objective : -Infinity;
+    let bestShifts = state.snapshot();
+    let done = 0;
+    const nurses = problem.nurses.filter((n) => n.contractMinutes > 0).map((n) => n.index);
+    for (; done < moves; done++) {
+      if ((done & 4095) === 0) {
+        if (Date.now() - started > timeLimitMs) break;
+        if ((done & 32767) === 0) report("search", 0.05 + (0.95 * done) / moves, Math.max(best, state.value));
       }
-    } else undo();
+      const temperature = t0 * Math.pow(t1 / t0, done / moves);
+      const before = state.objective;
+      const undo = proposeMove(state, nurses, optionsByDayTemplate, allOptions, random);
+      if (!undo) continue;
+      const delta = state.objective - before;
+      if (delta >= 0 || random() < Math.exp(delta / temperature)) {
+        if (state.feasible && state.objective > best + 1e-9) {
+          best = state.objective;
+          bestShifts = state.snapshot();
+        }
+      } else undo();
+    }
+    if (!Number.isFinite(best)) bestShifts = state.snapshot();
+
+    const found = await bounds.result;
+    found.forEach((b, k) =>
+      models.push({ name: `bound ±${k ? 10 : 5} %`, solver: "highs", status: b.detail, integers: boundModels[k]!.variables.filter((v) => v.integer).length, variables: boundModels[k]!.variables.length, seconds: b.seconds }),
+    );
+    const serviceLevelBound = (b: IntegerBound | undefined) => (!b ? 1 : b.bound === null ? null : Math.min(1, b.bound / totalOffered));
+    const shifts = bestShifts.map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem)).sort((a, b) => a.start - b.start || a.nurse - b.nurse);
+    const finalValue = shifts.length ? shiftsValue(problem, queues, shifts) : 0;
+    report("done", 1, finalValue);
+    return {
+      shifts,
+      upperBound: serviceLevelBound(found[0]),
+      upperBoundHard: serviceLevelBound(found[1]),
+      models,
+      moves: done,
+    };
+  } finally {
+    bounds.cancel();
   }
-  if (!Number.isFinite(best)) bestShifts = state.snapshot();
-
-  // the upper bound: LP relaxation of the pooled model
-  const bound = async (tolerance: number) => {
-    if (totalOffered <= 0) return 1;
-    const relaxed = await solveWithHighs(countModel(problem, queues, allOptions, true, tolerance), { timeLimitSeconds: 30, relax: true });
-    return relaxed.status === "optimal" ? Math.min(1, relaxed.objective / totalOffered) : null;
-  };
-  const upperBound = await bound(0.05);
-  const upperBoundHard = await bound(0.1);
-
-  const shifts = bestShifts.map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem)).sort((a, b) => a.start - b.start || a.nurse - b.nurse);
-  const finalValue = shifts.length ? shiftsValue(problem, queues, shifts) : 0;
-  report("done", 1, finalValue);
-  return {
-    shifts,
-    upperBound,
-    upperBoundHard,
-    models,
-    moves: done,
-  };
 }
 
 function shiftsValue(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[]): number {

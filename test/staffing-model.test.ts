@@ -1,13 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { CallsProblem, NurseShift } from "../src/calls/model.js";
 import { normalizeCalls } from "../src/calls/normalize.js";
-import { longestRest } from "../src/calls/rules.js";
-import { placementTable, workable } from "../src/calls/shifts.js";
+import { longestRest, validateStaffing } from "../src/calls/rules.js";
+import { placementTable, placeShift, staffedCounts, toNurseShift, workable } from "../src/calls/shifts.js";
 import { generateCallsFixture } from "../src/generate/calls.js";
-import { readCallRowsCsv } from "../src/io/calls.js";
+import { readCallRowsCsv, toRosterShifts } from "../src/io/calls.js";
+import { callsInputSchema } from "../src/schemas/calls.js";
 import { freeDateRows, freeDateWeek, type OwnShift } from "../solver/assignment-model.js";
-import type { LpRow, LpVariable } from "../solver/lp.js";
-import { nurseClasses } from "../solver/nurse-classes.js";
+import { callDemand } from "../solver/forecast.js";
+import type { LpModel, LpRow, LpVariable } from "../solver/lp.js";
+import { classShare, nurseClasses } from "../solver/nurse-classes.js";
+import { IntervalQueues } from "../solver/queues.js";
+import { countModel, shiftOptions } from "../solver/staffing-model.js";
+import { runStaffing } from "../solver/staffing-run.js";
 
 // a Monday-to-Sunday fortnight away from DST, and one across it (the week of 2026-10-25 has 169 hours)
 const region = (start: string) => {
@@ -66,4 +72,79 @@ describe("weekly rest as a free date (assignment model)", () => {
       );
     });
   }
+});
+
+/** A roster as a point of the count model: x per option, w per class, v per nurse, z up to each interval's staffing. */
+function rosterPoint(problem: CallsProblem, model: LpModel, shifts: readonly NurseShift[]): Map<string, number> {
+  const point = new Map<string, number>(model.variables.map((v) => [v.name, 0]));
+  const add = (name: string) => {
+    expect(point.has(name), `the model has no variable ${name}`).toBe(true);
+    point.set(name, point.get(name)! + 1);
+  };
+  const options = shiftOptions(problem, placementTable(problem));
+  const classOf = new Map(nurseClasses(problem).flatMap((k, c) => k.members.map((n) => [n, c] as const)));
+  for (const s of shifts) {
+    const o = options.find((o) => o.placement.dayIndex === s.dayIndex && o.placement.template === s.template && o.breakStart === s.breakStart)!;
+    add(o.name);
+    add(classShare(classOf.get(s.nurse)!, `${s.dayIndex}_${s.template}`));
+    add(`v_${s.nurse}_${s.template}`);
+  }
+  staffedCounts(problem, shifts).forEach((n, i) => {
+    for (let k = 0; k < n; k++) if (point.has(`z_${i}_${k}`)) point.set(`z_${i}_${k}`, 1);
+  });
+  return point;
+}
+
+/** The rows and variable bounds the point breaks (empty: it is a feasible point of the model). */
+function broken(model: LpModel, point: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const v of model.variables) if ((v.upper !== undefined && point.get(v.name)! > v.upper + 1e-9) || point.get(v.name)! < 0) out.push(`${v.name} = ${point.get(v.name)}`);
+  for (const r of model.rows) {
+    const sum = r.terms.reduce((acc, [name, c]) => acc + c * point.get(name)!, 0);
+    if ((r.min !== undefined && sum < r.min - 1e-6) || (r.max !== undefined && sum > r.max + 1e-6)) out.push(`${r.name}: ${sum} outside [${r.min ?? ""}, ${r.max ?? ""}]`);
+  }
+  return out;
+}
+
+function expectWithinBound(problem: CallsProblem, shifts: readonly NurseShift[]) {
+  expect(validateStaffing(problem, toRosterShifts(problem, shifts))).toEqual([]);
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const model = countModel(problem, queues, shiftOptions(problem, placementTable(problem)), true, 0.1);
+  const point = rosterPoint(problem, model, shifts);
+  expect(broken(model, point)).toEqual([]);
+  // the model's objective at the roster is at least the calls it answers
+  const objective = model.variables.reduce((acc, v) => acc + v.objective * point.get(v.name)!, 0);
+  const answered = staffedCounts(problem, shifts).reduce((acc, n, i) => acc + queues.value(i, n), 0);
+  expect(objective).toBeGreaterThanOrEqual(answered - 1e-6);
+}
+
+describe("the upper bound's model holds every valid roster", () => {
+  it("holds today's roster and Kontinuum's on a two-week region (one shift a date forced by rest)", async () => {
+    const problem = region("2026-11-02");
+    const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
+    expectWithinBound(problem, run.solution.shifts);
+    expectWithinBound(problem, run.today!.shifts);
+    expect(run.report.summary.serviceLevel).toBeLessThanOrEqual(run.solution.upperBoundHard! + 1e-9);
+  });
+
+  it("holds a nurse with two short shifts on one date, where daily rest allows it", () => {
+    const problem = normalizeCalls(
+      callsInputSchema.parse({
+        name: "two a date",
+        period: { start: "2026-11-02", days: 3 },
+        intervalMinutes: 60,
+        target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
+        handleTimeSeconds: 300,
+        forecast: Array.from({ length: 72 }, (_, h) => ({ start: `2026-11-0${2 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00`, offered: 8 })),
+        shiftTemplates: [
+          { id: "tidig", start: "06:00", lengthMinutes: 240 },
+          { id: "sen", start: "21:00", lengthMinutes: 240 },
+        ],
+        nurses: [{ id: "n1", contractMinutes: 960 }],
+      }),
+    );
+    const shift = (day: number, template: number) => toNurseShift(0, placeShift(problem, problem.templates[template]!, day)!, null, problem);
+    // 06-10 and 21-01 keep 11 hours' rest; four shifts on three dates
+    expectWithinBound(problem, [shift(0, 0), shift(0, 1), shift(2, 0), shift(2, 1)]);
+  });
 });

@@ -44,7 +44,7 @@ export function formatStaffing(problem: CallsProblem, after: StaffingReport, upp
   const out = [
     table(b ? ["", "today", "Kontinuum"] : ["", "Kontinuum"], LABELS.map((label, i) => (b ? [label, b[i]!, a[i]!] : [label, a[i]!]))),
     `target: ${pct(problem.target.serviceLevel, 0)} answered within ${problem.target.thresholdSeconds} s`,
-    `upper bound on the service level (LP relaxation): ${pct(upperBound.aim)} with every nurse within ±5 % of contract, ${pct(upperBound.hard)} within ±10 %`,
+    `upper bound on the service level (no roster can do better): ${pct(upperBound.aim)} with every nurse within ±5 % of contract, ${pct(upperBound.hard)} within ±10 %`,
     "",
     table(
       b ? ["date", "calls", "today", "Kontinuum"] : ["date", "calls", "Kontinuum"],
