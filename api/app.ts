@@ -45,7 +45,7 @@ interface Route {
   handle: Handler;
 }
 
-const DEFAULT_TIME_LIMIT: Record<RunKind, number> = { homecare: 30, calls: 60 };
+const DEFAULT_TIME_LIMIT: Record<RunKind, number> = { homecare: 60, calls: 60 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 

@@ -11,7 +11,9 @@ export type Placer = (o: Occurrence, caregivers: number[], start: number) => voi
 /** The caregivers who could do the occurrence at all: eligible, with a shift that can hold it. */
 export function candidatesByDay(state: RouteState): (o: Occurrence) => number[] {
   const { roster } = state;
-  return (o) => roster.caregivers.filter((c) => state.eligible(c.index, o) && shiftCanHold(c, o)).map((c) => c.index);
+  // skills, exclusions and shifts do not change while solving: each list is worked out once (callers do not mutate it)
+  const known: (number[] | undefined)[] = new Array(roster.occurrences.length);
+  return (o) => (known[o.index] ??= roster.caregivers.filter((c) => state.eligible(c.index, o) && shiftCanHold(c, o)).map((c) => c.index));
 }
 
 /**

@@ -18,7 +18,7 @@ export function scheduleCommand(args: string[], io: CliIo): number {
     options: {
       out: { type: "string", short: "o" },
       csv: { type: "string" },
-      "time-limit": { type: "string", default: "30" },
+      "time-limit": { type: "string", default: "60" },
       seed: { type: "string", default: "1" },
       compare: { type: "string" },
       top: { type: "string", default: "15" },
