@@ -114,8 +114,9 @@ require(workerData.highsPath)().then((highs) => {
     try {
       model.options.set({ output_flag: false, time_limit: workerData.timeLimitSeconds, mip_rel_gap: workerData.mipGap });
       const status = model.run().modelStatus;
-      const bound = Number(model.info.get("mip_dual_bound"));
       const detail = statusName[status] ?? String(status);
+      // an LP (relaxed) model's bound is its optimum; an integer model's is the dual bound
+      const bound = lp.includes("\\nGeneral\\n") ? Number(model.info.get("mip_dual_bound")) : detail === "optimal" ? Number(model.info.get("objective_function_value")) : NaN;
       return { bound: detail !== "infeasible" && Number.isFinite(bound) ? bound : null, detail, seconds: (Date.now() - started) / 1000 };
     } finally {
       model.dispose();
@@ -126,17 +127,21 @@ require(workerData.highsPath)().then((highs) => {
 `;
 
 /**
- * HiGHS's dual bound on each integer model (one after the other), in a worker thread so that the
- * caller's own solving goes on on the other core. The dual bound holds even when a solve stops at
- * its time limit: it is the best objective any integer solution could still reach (for "max").
+ * HiGHS's dual bound on each integer model (one after the other; a relaxed one's optimum), in a
+ * worker thread so that the caller's own solving goes on on the other core. The dual bound holds
+ * even when a solve stops at its time limit: it is the best objective any integer solution could
+ * still reach (for "max").
  * `cancel` stops the worker when the caller no longer needs the bounds.
  */
-export function integerBoundsInWorker(models: readonly LpModel[], options: { timeLimitSeconds: number; mipGap: number }): { result: Promise<IntegerBound[]>; cancel(): void } {
+export function integerBoundsInWorker(
+  models: readonly { model: LpModel; relax?: boolean }[],
+  options: { timeLimitSeconds: number; mipGap: number },
+): { result: Promise<IntegerBound[]>; cancel(): void } {
   const worker = new Worker(BOUND_WORKER, {
     eval: true,
     workerData: {
       highsPath: createRequire(import.meta.url).resolve("highs"),
-      models: models.map((m) => toLpFormat(m)),
+      models: models.map((m) => toLpFormat(m.model, m.relax ?? false)),
       timeLimitSeconds: Math.max(0.5, options.timeLimitSeconds),
       mipGap: options.mipGap,
     },
