@@ -12,8 +12,9 @@ import { planTeams } from "./team-plan.js";
  *   most) >> kontaktperson, preferred caregivers, language >> travel minutes.
  * Phase 0 plans a short team per client (team-plan.ts); phase 1 builds a team-first schedule
  * guided by it; phase 2 is a large-neighbourhood search that takes a
- * client's least-used caregiver away and gives those visits to the client's team, ejecting
- * other clients' visits when a team member is busy. Every move is an exact insertion, so the
+ * client's least-used caregiver away and gives those visits to the client's team (drop one), or
+ * takes its two or three least-used away and gives their visits to the one caregiver who could do
+ * most of them (consolidate), ejecting other clients' visits when a team member is busy. Every move is an exact insertion, so the
  * schedule keeps every hard rule at every step.
  */
 

@@ -26,7 +26,7 @@ import { countModel, dayTemplateKey, envelopeSlopes, HARD_WEIGHT, shiftOptions, 
  *     break, hand it to another nurse, add one, drop one. Every move keeps templates, availability,
  *     maxShifts, +10 % of the contract, one shift per date and both rest rules.
  * The upper bounds are the count model as a relaxation of every roster (staffing-model.ts), solved in
- * a worker thread beside steps 1-3: HiGHS's dual bound on it with contracts at ±5 % (the aim), its
+ * a worker thread beside steps 2 and 3: HiGHS's dual bound on it with contracts at ±5 % (the aim), its
  * LP relaxation at ±10 % (every roster the rules allow).
  * Each model stops at its gap (0.5 % counts, 2 % assignment) or, as a safety net, at its time
  * limit; only a model cut by the time limit (HiGHS returns its best solution) makes the result
