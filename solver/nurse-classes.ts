@@ -33,9 +33,15 @@ export function oneShiftADate(problem: CallsProblem, templates: readonly number[
   const rest = problem.rules.dailyRestMinutes;
   return placementTable(problem).every((row) => {
     const ps = templates.map((t) => row[t] ?? null).filter((p) => workable(p, problem));
-    return ps.every((a, i) => ps.every((b, j) => i === j || (a.start < b.end + rest && b.start < a.end + rest)));
+    return allTooClose(ps, rest);
   });
 }
+
+type Span = { start: number; end: number };
+/** Two shifts closer than the daily rest: no nurse works both. */
+const tooClose = (a: Span, b: Span, rest: number) => a.start < b.end + rest && b.start < a.end + rest;
+/** Every two of the shifts too close: a nurse works at most one of them. */
+const allTooClose = (ps: readonly Span[], rest: number) => ps.every((a, i) => ps.every((b, j) => i === j || tooClose(a, b, rest)));
 
 export interface NurseClass {
   key: string;
@@ -97,7 +103,6 @@ export function classRows(
   const placement = (d: number, t: number) => byDayTemplate.get(`${d}_${t}`)?.[0]!.placement;
   const available = (n: number, d: number) => !problem.nurses[n]!.unavailable.has(problem.days[d]!.date);
   const rest = problem.rules.dailyRestMinutes;
-  const conflict = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end + rest && b.start < a.end + rest;
 
   classes.forEach((k, c) => {
     const days = w[c]!;
@@ -106,9 +111,7 @@ export function classRows(
     const terms = (names: string[]): [string, number][] => names.map((name) => [name, 1]);
     // one shift a date
     for (const [d, byTemplate] of days) {
-      const ps = [...byTemplate.keys()].map((t) => placement(d, t)!);
-      const forced = ps.every((a, i) => ps.every((b, j) => i === j || conflict(a, b)));
-      if (bound && !forced) continue;
+      if (bound && !allTooClose([...byTemplate.keys()].map((t) => placement(d, t)!), rest)) continue;
       rows.push({ name: `kday_${c}_${d}`, terms: terms([...byTemplate.values()]), max: k.members.filter((n) => available(n, d)).length });
     }
     // the rows below count dates as shifts: in the bound, only where one shift a date is forced
@@ -168,8 +171,8 @@ export function classRows(
       if (!tomorrow) continue;
       const members = k.members.filter((n) => available(n, d) || available(n, d + 1)).length;
       for (const [t2, next] of tomorrow) {
-        const before = [...today].filter(([t1]) => conflict(placement(d, t1)!, placement(d + 1, t2)!));
-        const exclusive = before.every(([a], i) => before.every(([b], j) => i === j || conflict(placement(d, a)!, placement(d, b)!)));
+        const before = [...today].filter(([t1]) => tooClose(placement(d, t1)!, placement(d + 1, t2)!, rest));
+        const exclusive = allTooClose(before.map(([t1]) => placement(d, t1)!), rest);
         if (before.length && (exclusive || byDates)) rows.push({ name: `krest_${c}_${d}_${t2}`, terms: terms([...before.map(([, name]) => name), next]), max: members });
       }
     }
