@@ -1,8 +1,8 @@
 import type { CallsProblem } from "../src/calls/model.js";
-import { InputError } from "../src/errors.js";
-import { callsFromValue, readCallRowsCsv } from "../src/io/calls.js";
-import { rosterFromValue } from "../src/io/roster.js";
-import type { Roster } from "../src/model.js";
+import { InputError } from "../src/common/errors.js";
+import { callsFromValue, readCallRowsCsv } from "../src/calls/io.js";
+import { rosterFromValue } from "../src/homecare/roster-io.js";
+import type { Roster } from "../src/homecare/model.js";
 
 /**
  * A job's input as stored with its run: the JSON document (roster or calls input) and, for 1177,

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { STATUS_CODES } from "node:http";
-import { InputError } from "../src/errors.js";
+import { InputError } from "../src/common/errors.js";
 import { RequestInputError, type LocatedIssue } from "./inputs.js";
 
 /** Errors as RFC 9457 problem details (`application/problem+json`), never a stack trace. */

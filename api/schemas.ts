@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { callsInputSchema, staffingFileSchema } from "../src/schemas/calls.js";
-import { rosterSchema, scheduleSchema } from "../src/schemas/homecare.js";
+import { callsInputSchema, staffingFileSchema } from "../src/calls/schema.js";
+import { rosterSchema, scheduleSchema } from "../src/homecare/schema.js";
 
 /**
  * The HTTP API's bodies and answers as zod schemas: request parts are read with the very schemas

@@ -1,11 +1,11 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { SolveProgress } from "../solver/homecare.js";
-import { runHomecare } from "../solver/run.js";
-import { RosterRuleError, runStaffing } from "../solver/staffing-run.js";
-import type { StaffingProgress } from "../solver/staffing.js";
+import type { SolveProgress } from "../solver/homecare/search.js";
+import { runHomecare } from "../solver/homecare/run.js";
+import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
+import type { StaffingProgress } from "../solver/calls/staffing.js";
 import { formatStaffingViolation } from "../src/calls/rules.js";
-import { rosterToCsv, staffingFile } from "../src/io/calls.js";
-import { scheduleToCsv, scheduleToJson } from "../src/io/schedule.js";
+import { rosterToCsv, staffingFile } from "../src/calls/io.js";
+import { scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { readCallsInput, readHomecareInput, type StoredInput } from "./inputs.js";
 import type { JobOptions, Progress, RunKind, RunResult } from "./store.js";
 

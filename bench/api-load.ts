@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 import { readFileSync } from "node:fs";
-import { table } from "../src/report.js";
+import { table } from "../src/common/table.js";
 import { startServerProcess, TOKEN_A, type ServerProcess } from "./server-process.js";
 
 /**

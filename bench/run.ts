@@ -1,19 +1,20 @@
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { generateFixture } from "../src/generate/fixture.js";
-import { computeMetrics } from "../src/metrics.js";
-import { table } from "../src/report.js";
-import { runHomecare } from "../solver/run.js";
+import { generateFixture } from "../cli/fixture.js";
+import { computeMetrics } from "../src/homecare/figures.js";
+import { table } from "../src/common/table.js";
+import { runHomecare } from "../solver/homecare/run.js";
 import { normalizeCalls } from "../src/calls/normalize.js";
 import { placementTable } from "../src/calls/shifts.js";
-import { generateCallsFixture } from "../src/generate/calls.js";
-import { readCallRowsCsv } from "../src/io/calls.js";
-import { callDemand } from "../solver/forecast.js";
-import { solveWithHighs, solveWithJsLp } from "../solver/lp.js";
-import { IntervalQueues } from "../solver/queues.js";
-import { runStaffing } from "../solver/staffing-run.js";
-import { countModel, shiftOptions } from "../solver/staffing-model.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { readCallRowsCsv } from "../src/calls/io.js";
+import { callDemand } from "../src/calls/forecast.js";
+import { solveWithHighs, solveWithJsLp } from "../solver/common/lp.js";
+import { IntervalQueues } from "../src/calls/queues.js";
+import { runStaffing } from "../solver/calls/run.js";
+import { countModel } from "../solver/calls/staffing-model.js";
+import { shiftOptions } from "../solver/calls/shift-options.js";
 import { apiLoad, formatApiLoad } from "./api-load.js";
 
 /**

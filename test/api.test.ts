@@ -2,10 +2,10 @@ import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCallsFixture } from "../src/generate/calls.js";
-import { readRoster } from "../src/io/roster.js";
-import { readScheduleCsv, readScheduleJson } from "../src/io/schedule.js";
-import { validateSchedule } from "../src/validation/validate.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { readScheduleCsv, readScheduleJson } from "../src/homecare/schedule-io.js";
+import { validateSchedule } from "../src/homecare/validate.js";
 import { jsonBody, pollJob, startTestServer, tempDb, TOKEN_A, TOKEN_B, type TestServer } from "./server.js";
 
 const EXAMPLE = readFileSync("fixtures/example.roster.json", "utf8");

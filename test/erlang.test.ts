@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { erlangAPerformance, erlangB, erlangC, erlangCPerformance, offeredLoad, queuePerformance, requiredNurses, type QueueInput } from "../solver/erlang.js";
-import { seededRandom } from "../src/random.js";
+import { erlangAPerformance, erlangB, erlangC, erlangCPerformance, offeredLoad, queuePerformance, requiredNurses, type QueueInput } from "../src/calls/erlang.js";
+import { seededRandom } from "../src/common/random.js";
 
 const q = (over: Partial<QueueInput> = {}): QueueInput => ({ offered: 100, handleTimeSeconds: 180, intervalSeconds: 1800, thresholdSeconds: 20, ...over });
 

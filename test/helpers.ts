@@ -1,6 +1,6 @@
-import { normalizeRoster } from "../src/normalize.js";
-import type { Roster, Schedule } from "../src/model.js";
-import { rosterSchema, type RosterInput } from "../src/schemas/homecare.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
+import type { Roster, Schedule } from "../src/homecare/model.js";
+import { rosterSchema, type RosterInput } from "../src/homecare/schema.js";
 
 /** A small valid roster: two caregivers with day shifts, two clients in two buildings. */
 export function smallRosterInput(overrides: Partial<RosterInput> = {}): RosterInput {

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { normalizeRoster } from "../src/normalize.js";
-import { computeMetrics, median } from "../src/metrics.js";
-import { readScheduleCsv, scheduleToCsv, scheduleToJson, scheduleFromValue } from "../src/io/schedule.js";
-import { readRoster } from "../src/io/roster.js";
-import { haversineKm, travelMinutes } from "../src/travel.js";
-import { rosterSchema, type RosterInput } from "../src/schemas/homecare.js";
-import type { Schedule } from "../src/model.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
+import { computeMetrics, median } from "../src/homecare/figures.js";
+import { readScheduleCsv, scheduleToCsv, scheduleToJson, scheduleFromValue } from "../src/homecare/schedule-io.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { haversineKm, travelMinutes } from "../src/homecare/travel.js";
+import { rosterSchema, type RosterInput } from "../src/homecare/schema.js";
+import type { Schedule } from "../src/homecare/model.js";
 import { smallRosterInput, sthlm } from "./helpers.js";
 
 const base = (visits: RosterInput["clients"][number]["visits"], extra: Partial<RosterInput["clients"][number]> = {}, days = 14) =>

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { readRoster, rosterFromValue } from "../src/io/roster.js";
+import { InputError } from "../src/common/errors.js";
+import { readRoster, rosterFromValue } from "../src/homecare/roster-io.js";
 import { smallRosterInput } from "./helpers.js";
 
 function issuesOf(value: unknown): { path: string; message: string }[] {

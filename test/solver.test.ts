@@ -1,16 +1,16 @@
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readRoster } from "../src/io/roster.js";
-import { readScheduleCsv } from "../src/io/schedule.js";
-import { computeMetrics } from "../src/metrics.js";
-import { normalizeRoster } from "../src/normalize.js";
-import { rosterSchema } from "../src/schemas/homecare.js";
-import { validateSchedule } from "../src/validation/validate.js";
-import { solveHomecare } from "../solver/homecare.js";
-import { continuityLowerBound } from "../solver/lowerbound.js";
-import { runHomecare } from "../solver/run.js";
-import { formatViolation } from "../src/validation/validate.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { readScheduleCsv } from "../src/homecare/schedule-io.js";
+import { computeMetrics } from "../src/homecare/figures.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
+import { rosterSchema } from "../src/homecare/schema.js";
+import { validateSchedule } from "../src/homecare/validate.js";
+import { solveHomecare } from "../solver/homecare/search.js";
+import { continuityLowerBound } from "../solver/homecare/lowerbound.js";
+import { runHomecare } from "../solver/homecare/run.js";
+import { formatViolation } from "../src/homecare/validate.js";
 import { smallRosterInput } from "./helpers.js";
 
 const fixture = (name: string) => {

@@ -4,16 +4,18 @@ import type { CallsProblem, NurseShift } from "../src/calls/model.js";
 import { normalizeCalls } from "../src/calls/normalize.js";
 import { longestRest, validateStaffing } from "../src/calls/rules.js";
 import { placementTable, placeShift, staffedCounts, toNurseShift, workable } from "../src/calls/shifts.js";
-import { generateCallsFixture } from "../src/generate/calls.js";
-import { readCallRowsCsv, toRosterShifts } from "../src/io/calls.js";
-import { callsInputSchema } from "../src/schemas/calls.js";
-import { freeDateRows, freeDateWeek, type OwnShift } from "../solver/assignment-model.js";
-import { callDemand } from "../solver/forecast.js";
-import type { LpModel, LpRow, LpVariable } from "../solver/lp.js";
-import { classShare, nurseClasses } from "../solver/nurse-classes.js";
-import { IntervalQueues } from "../solver/queues.js";
-import { countModel, shiftOptions } from "../solver/staffing-model.js";
-import { runStaffing } from "../solver/staffing-run.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { readCallRowsCsv } from "../src/calls/io.js";
+import { toRosterShifts } from "../src/calls/rules.js";
+import { callsInputSchema } from "../src/calls/schema.js";
+import { freeDateRows, freeDateWeek, type OwnShift } from "../solver/calls/assignment-model.js";
+import { callDemand } from "../src/calls/forecast.js";
+import type { LpModel, LpRow, LpVariable } from "../solver/common/lp.js";
+import { classShare, nurseClasses } from "../solver/calls/nurse-classes.js";
+import { IntervalQueues } from "../src/calls/queues.js";
+import { countModel } from "../solver/calls/staffing-model.js";
+import { shiftOptions } from "../solver/calls/shift-options.js";
+import { runStaffing } from "../solver/calls/run.js";
 
 // a Monday-to-Sunday fortnight away from DST, and one across it (the week of 2026-10-25 has 169 hours)
 const region = (start: string) => {

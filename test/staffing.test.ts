@@ -5,13 +5,14 @@ import { normalizeCalls } from "../src/calls/normalize.js";
 import { paymentStep } from "../src/calls/payment.js";
 import { STAFFING_RULES, validateStaffing, type RosterShift } from "../src/calls/rules.js";
 import { placeShift, staffedCounts, toNurseShift } from "../src/calls/shifts.js";
-import { InputError } from "../src/errors.js";
-import { generateCallsFixture } from "../src/generate/calls.js";
-import { readCallRowsCsv, readCalls, toRosterShifts } from "../src/io/calls.js";
-import { callsInputSchema, type CallsInput } from "../src/schemas/calls.js";
-import { absToIso, addDays } from "../src/time.js";
-import { backtest, fitForecast, historyGaps } from "../solver/forecast.js";
-import { RosterRuleError, runStaffing } from "../solver/staffing-run.js";
+import { InputError } from "../src/common/errors.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { readCallRowsCsv, readCalls } from "../src/calls/io.js";
+import { toRosterShifts } from "../src/calls/rules.js";
+import { callsInputSchema, type CallsInput } from "../src/calls/schema.js";
+import { absToIso, addDays } from "../src/common/time.js";
+import { backtest, fitForecast, historyGaps } from "../src/calls/forecast.js";
+import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
 
 /** Local hour labels of a period's days, the repeated hour twice on the day clocks go back. */
 function hourLabels(start: string, days: number): string[] {

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readRoster } from "../src/io/roster.js";
-import { TravelMatrix } from "../src/travel.js";
-import { RouteState, shiftCanHold } from "../solver/routes.js";
-import { planTeams } from "../solver/team-plan.js";
-import { koladaClients } from "../src/metrics.js";
-import { normalizeRoster } from "../src/normalize.js";
-import { rosterSchema } from "../src/schemas/homecare.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { TravelMatrix } from "../src/homecare/travel.js";
+import { RouteState, shiftCanHold } from "../solver/homecare/routes.js";
+import { planTeams } from "../solver/homecare/team-plan.js";
+import { koladaClients } from "../src/homecare/figures.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
+import { rosterSchema } from "../src/homecare/schema.js";
 import { smallRoster, smallRosterInput } from "./helpers.js";
 
 const plan = (roster: ReturnType<typeof smallRoster>) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { absToIso, absToWall, buildLocalDays, clockToMinute, wallToAbs } from "../src/time.js";
-import { InputError } from "../src/errors.js";
+import { absToIso, absToWall, buildLocalDays, clockToMinute, wallToAbs } from "../src/common/time.js";
+import { InputError } from "../src/common/errors.js";
 import { smallRoster, smallRosterInput } from "./helpers.js";
-import { normalizeRoster } from "../src/normalize.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
 
 const Z = "Europe/Stockholm";
 const minute = (iso: string) => Date.parse(iso) / 60000;

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readRoster } from "../src/io/roster.js";
-import { readScheduleCsv } from "../src/io/schedule.js";
-import { computeMetrics } from "../src/metrics.js";
-import { shiftTimelines } from "../src/timeline.js";
-import { TravelMatrix } from "../src/travel.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { readScheduleCsv } from "../src/homecare/schedule-io.js";
+import { computeMetrics } from "../src/homecare/figures.js";
+import { shiftTimelines } from "../src/homecare/timeline.js";
+import { TravelMatrix } from "../src/homecare/travel.js";
 
 describe("shift timelines (the planner's Gantt)", () => {
   const roster = readRoster(readFileSync("fixtures/example.roster.json", "utf8"));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Schedule } from "../src/model.js";
-import { validateSchedule, type Violation } from "../src/validation/validate.js";
+import type { Schedule } from "../src/homecare/model.js";
+import { validateSchedule, type Violation } from "../src/homecare/validate.js";
 import { smallRoster, smallRosterInput, sthlm, validSmallSchedule } from "./helpers.js";
-import { normalizeRoster } from "../src/normalize.js";
+import { normalizeRoster } from "../src/homecare/normalize.js";
 
 const roster = smallRoster();
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCallsFixture } from "../src/generate/calls.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
 import { startTestServer, TOKEN_A, type TestServer } from "./server.js";
 
 /**

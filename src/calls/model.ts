@@ -1,4 +1,4 @@
-import type { LocalDay } from "../time.js";
+import type { LocalDay } from "../common/time.js";
 
 /**
  * The 1177 staffing problem after normalization: every time is an absolute minute, every

@@ -1,6 +1,6 @@
-import { IssueCollector } from "../errors.js";
-import { LOCAL_DATE_TIME, type CallRowInput, type CallsInput } from "../schemas/calls.js";
-import { absToWall, addDays, buildLocalDays, clockToMinute, daysBetween, wallToAbs, weekdayOf, type LocalDay } from "../time.js";
+import { IssueCollector } from "../common/errors.js";
+import { LOCAL_DATE_TIME, type CallRowInput, type CallsInput } from "./schema.js";
+import { absToWall, addDays, buildLocalDays, clockToMinute, daysBetween, wallToAbs, weekdayOf, type LocalDay } from "../common/time.js";
 import type { CallRow, CallsProblem, Nurse, Template } from "./model.js";
 
 /** A row of history or forecast before it is placed in time (from JSON or the telephony CSV). */

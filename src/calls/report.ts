@@ -1,5 +1,5 @@
-import type { StaffingReport, StaffingSummary } from "../../solver/staffing-report.js";
-import { table } from "../report.js";
+import type { StaffingReport, StaffingSummary } from "./figures.js";
+import { table } from "../common/table.js";
 import type { CallsProblem } from "./model.js";
 
 /** Plain-text figures of a nurse roster, and today's beside the proposed one. */

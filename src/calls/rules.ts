@@ -1,5 +1,5 @@
-import { groupBy } from "../group.js";
-import { absToIso, absToLocal } from "../time.js";
+import { groupBy } from "../common/group.js";
+import { absToIso, absToLocal } from "../common/time.js";
 import type { CallsProblem, NurseShift } from "./model.js";
 import { placeShift, staffedCounts } from "./shifts.js";
 
@@ -200,4 +200,15 @@ export function dailyRestKept(shifts: readonly { start: number; end: number }[],
 /** Both rest rules for one nurse's shifts (sorted by start). */
 export function restKept(problem: CallsProblem, shifts: readonly { start: number; end: number }[]): boolean {
   return dailyRestKept(shifts, problem.rules.dailyRestMinutes) && problem.weeks.every((w) => longestRest(shifts, w) >= problem.rules.weeklyRestMinutes);
+}
+
+/** A roster as the validator sees it, from the solver's shifts. */
+export function toRosterShifts(problem: CallsProblem, shifts: readonly NurseShift[]): RosterShift[] {
+  return shifts.map((s, k) => ({
+    ...s,
+    path: `roster[${k}]`,
+    nurseId: problem.nurses[s.nurse]!.id,
+    templateId: problem.templates[s.template]!.id,
+    date: problem.days[s.dayIndex]!.date,
+  }));
 }

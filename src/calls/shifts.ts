@@ -1,4 +1,4 @@
-import { wallToAbs, type LocalDay } from "../time.js";
+import { wallToAbs, type LocalDay } from "../common/time.js";
 import type { CallsProblem, NurseShift, Template } from "./model.js";
 
 /**

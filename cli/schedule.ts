@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import type { SolveProgress } from "../solver/homecare/search.js";
+import { runHomecare } from "../solver/homecare/run.js";
+import { compareMetrics } from "../src/homecare/compare.js";
+import { readTextFile, writeTextFile } from "../src/common/files.js";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { readSchedule, scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
+import { computeMetrics } from "../src/homecare/figures.js";
+import { formatComparison, formatMetrics } from "../src/homecare/report.js";
+import { solverFlags, UsageError, type CliIo } from "./io.js";
+import { progressBar } from "./progress.js";
+
+/** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
+export function scheduleCommand(args: string[], io: CliIo): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      csv: { type: "string" },
+      "time-limit": { type: "string", default: "60" },
+      seed: { type: "string", default: "1" },
+      compare: { type: "string" },
+      top: { type: "string", default: "15" },
+      quiet: { type: "boolean", short: "q" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("usage: kontinuum schedule ROSTER.json [options]");
+  const rosterPath = positionals[0]!;
+  const { timeLimit, seed } = solverFlags(values);
+  const roster = readRoster(readTextFile(rosterPath), rosterPath);
+  // read the hand-made schedule before solving, so a bad file fails fast
+  const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
+  const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
+  const run = runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
+  bar?.end();
+  const outPath = values.out ?? rosterPath.replace(/(\.roster)?\.json$/, "") + ".schedule.json";
+  writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
+  if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));
+  io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${(run.elapsedMs / 1000).toFixed(1)} s, ${run.iterations} improvement moves)`);
+  io.out(formatMetrics(run.metrics));
+  io.out(`lower bound on U21401:                  ${run.metrics.lowerBound.u21401 ?? "-"}`);
+  for (const u of run.schedule.unassigned.slice(0, 10)) io.out(`unassigned ${u.client}/${u.visit}/${u.date}: ${u.reason}`);
+  if (before) {
+    io.out("");
+    io.out(formatComparison(compareMetrics(computeMetrics(roster, before), run.metrics), Number(values.top)));
+  }
+  return 0;
+}

@@ -1,0 +1,139 @@
+import { parseArgs } from "node:util";
+import { backtest } from "../src/calls/forecast.js";
+import { callDemand } from "../src/calls/forecast.js";
+import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
+import type { StaffingProgress } from "../solver/calls/staffing.js";
+import type { CallsSources } from "../src/calls/normalize.js";
+import { formatStaffing } from "../src/calls/report.js";
+import { formatStaffingViolation, validateStaffingFile } from "../src/calls/rules.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, staffingFile } from "../src/calls/io.js";
+import { readTextFile, writeTextFile } from "../src/common/files.js";
+import { absToIso } from "../src/common/time.js";
+import { solverFlags, UsageError, type CliIo } from "./io.js";
+import { progressBar } from "./progress.js";
+
+/** The 1177 commands: staff, forecast, validate-staffing, generate-calls. */
+
+function loadCalls(path: string, history?: string, forecast?: string, loadRequired = true) {
+  const sources: CallsSources = { loadRequired };
+  if (history) sources.history = readCallRowsCsv(readTextFile(history), history);
+  if (forecast) sources.forecast = readCallRowsCsv(readTextFile(forecast), forecast);
+  return readCalls(readTextFile(path), path, sources);
+}
+
+export async function staffCommand(args: string[], io: CliIo): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      csv: { type: "string" },
+      history: { type: "string" },
+      forecast: { type: "string" },
+      "time-limit": { type: "string", default: "60" },
+      seed: { type: "string", default: "1" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("usage: kontinuum staff CALLS.json [options]");
+  const path = positionals[0]!;
+  const { timeLimit, seed } = solverFlags(values);
+  const problem = loadCalls(path, values.history, values.forecast);
+  const bar = values.quiet || values.json ? undefined : progressBar<StaffingProgress>((p) => `service level ${(p.serviceLevel * 100).toFixed(1)} %`);
+  let run;
+  try {
+    run = await runStaffing(problem, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
+  } catch (e) {
+    if (!(e instanceof RosterRuleError)) throw e;
+    bar?.end();
+    io.err("no roster keeps every rule with these nurses and contracts:");
+    for (const v of e.violations.slice(0, 20)) io.err(`  ${formatStaffingViolation(v)}`);
+    return 1;
+  }
+  bar?.end();
+  const outPath = values.out ?? path.replace(/(\.calls)?\.json$/, "") + ".staffing.json";
+  const file = staffingFile(problem, run, seed);
+  writeTextFile(outPath, JSON.stringify(file, null, 2) + "\n");
+  if (values.csv) writeTextFile(values.csv, rosterToCsv(problem, run.solution.shifts));
+  if (values.json) {
+    io.out(JSON.stringify({ before: file.summary.today ?? null, after: { ...file.summary, today: undefined }, upperBound: file.summary.upperBound }, null, 2));
+    return 0;
+  }
+  for (const w of run.demand.warnings) io.err(`note: ${w}`);
+  io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${run.seconds.toFixed(1)} s; calls from ${run.demand.source})`);
+  for (const m of run.solution.models) io.out(`${m.name} model: ${m.solver}, ${m.integers} integers of ${m.variables} variables, ${m.status}, ${m.seconds.toFixed(1)} s`);
+  io.out(formatStaffing(problem, run.report, { aim: run.solution.upperBound, hard: run.solution.upperBoundHard }, run.today ? { report: run.today.report, violations: run.today.violations.length } : undefined));
+  if (run.today?.violations.length) {
+    io.out(`\ntoday's roster breaks ${run.today.violations.length} rule(s), e.g.:`);
+    for (const v of run.today.violations.slice(0, 5)) io.out(`  ${formatStaffingViolation(v)}`);
+  }
+  return 0;
+}
+
+export function forecastCommand(args: string[], io: CliIo): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { history: { type: "string" }, backtest: { type: "boolean" }, out: { type: "string", short: "o" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("usage: kontinuum forecast CALLS.json [--history FILE.csv] [--backtest] [-o OUT.csv]");
+  const problem = loadCalls(positionals[0]!, values.history);
+  if (!problem.history?.length) throw new UsageError("forecast needs history (in the JSON or with --history)");
+  if (values.backtest) {
+    const result = backtest(problem.history, (7 * 1440) / problem.intervalMinutes);
+    if (!result) throw new UsageError("the history is too short to hold out a week and still fit on the rest");
+    io.out(`backtest: fitted on ${result.trainedIntervals} intervals, forecast the last 7 days (${absToIso(result.from, problem.zone)} to ${absToIso(result.to, problem.zone)}, ${result.heldOutIntervals} intervals)`);
+    io.out(`WAPE ${(result.wape * 100).toFixed(1)} % (naive "same interval last week": ${result.naiveWape === null ? "-" : `${(result.naiveWape * 100).toFixed(1)} %`})`);
+    return 0;
+  }
+  const demand = callDemand({ ...problem, forecast: null });
+  for (const w of demand.warnings) io.err(`note: ${w}`);
+  const csv = demandToCsv(problem, demand);
+  if (values.out) {
+    writeTextFile(values.out, csv);
+    io.out(`wrote ${values.out} (${problem.intervals.length} intervals, ${Math.round(demand.offered.reduce((s, x) => s + x, 0))} calls)`);
+  } else io.out(csv.trimEnd());
+  return 0;
+}
+
+export function validateStaffingCommand(args: string[], io: CliIo): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 2) throw new UsageError("usage: kontinuum validate-staffing CALLS.json STAFFING.json");
+  const problem = loadCalls(positionals[0]!, undefined, undefined, false);
+  const file = readStaffing(readTextFile(positionals[1]!), problem, positionals[1]);
+  const lines = validateStaffingFile(problem, file).map(formatStaffingViolation);
+  for (const l of lines.slice(0, 50)) io.out(l);
+  if (lines.length > 50) io.out(`... and ${lines.length - 50} more`);
+  if (lines.length) {
+    io.err(`invalid: ${lines.length} problem(s)`);
+    return 1;
+  }
+  io.out(`valid: ${file.roster.length} shifts keep every rule`);
+  return 0;
+}
+
+export function generateCallsCommand(args: string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      nurses: { type: "string", default: "60" },
+      seed: { type: "string", default: "1" },
+      start: { type: "string", default: "2026-10-19" },
+      days: { type: "string", default: "14" },
+      out: { type: "string", short: "o" },
+    },
+  });
+  if (!values.out) throw new UsageError("generate-calls needs -o PREFIX");
+  const whole = (v: string | undefined, flag: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0, got "${v}"`);
+    return n;
+  };
+  const fixture = generateCallsFixture({ seed: whole(values.seed, "--seed"), nurses: whole(values.nurses, "--nurses"), start: values.start!, days: whole(values.days, "--days") });
+  writeTextFile(`${values.out}.calls.json`, JSON.stringify(fixture.input, null, 2) + "\n");
+  writeTextFile(`${values.out}.history.csv`, fixture.historyCsv);
+  io.out(`wrote ${values.out}.calls.json (${fixture.input.nurses.length} nurses, ${fixture.problem.intervals.length} intervals, today's roster ${fixture.input.roster?.length ?? 0} shifts) and ${values.out}.history.csv`);
+  return 0;
+}

@@ -1,0 +1,39 @@
+import type { CallsProblem, Demand, NurseShift } from "../../src/calls/model.js";
+import { toRosterShifts, validateStaffing, type StaffingViolation } from "../../src/calls/rules.js";
+import { callDemand } from "../../src/calls/forecast.js";
+import { IntervalQueues } from "../../src/calls/queues.js";
+import { placeBreaks, solveStaffing, type StaffingOptions, type StaffingSolution } from "./staffing.js";
+import { staffingReport, type StaffingReport } from "../../src/calls/figures.js";
+
+/** The 1177 pipeline after parsing: demand → queues → shifts → validation → figures (and today's roster, scored the same way). */
+
+export interface StaffingRun {
+  demand: Demand;
+  solution: StaffingSolution;
+  report: StaffingReport;
+  /** today's roster from the input, breaks placed where they cost least, scored and checked the same way */
+  today: { shifts: NurseShift[]; report: StaffingReport; violations: StaffingViolation[] } | null;
+  seconds: number;
+}
+
+export class RosterRuleError extends Error {
+  constructor(readonly violations: StaffingViolation[]) {
+    super(`the roster breaks ${violations.length} hard rule(s); the first: ${violations[0]?.message}`);
+  }
+}
+
+export async function runStaffing(problem: CallsProblem, options: StaffingOptions = {}): Promise<StaffingRun> {
+  const started = Date.now();
+  const demand = callDemand(problem);
+  const queues = new IntervalQueues(problem, demand);
+  const solution = await solveStaffing(problem, queues, options);
+  const violations = validateStaffing(problem, toRosterShifts(problem, solution.shifts));
+  if (violations.length) throw new RosterRuleError(violations);
+  const report = staffingReport(problem, queues, solution.shifts);
+  let today: StaffingRun["today"] = null;
+  if (problem.today) {
+    const shifts = placeBreaks(problem, queues, problem.today);
+    today = { shifts, report: staffingReport(problem, queues, shifts), violations: validateStaffing(problem, toRosterShifts(problem, shifts)) };
+  }
+  return { demand, solution, report, today, seconds: (Date.now() - started) / 1000 };
+}

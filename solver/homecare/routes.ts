@@ -1,0 +1,180 @@
+import type { Caregiver, Occurrence, Roster } from "../../src/homecare/model.js";
+import { breakFits, type Stop } from "../../src/homecare/timeline.js";
+import type { TravelMatrix } from "../../src/homecare/travel.js";
+
+/**
+ * Caregivers' routes under construction, with exact insertion checks that mirror the validator's
+ * hard rules: shift containment, skills, exclusions, travel between neighbours, room for the
+ * floating break, maxMinutes and minGapAfter.
+ */
+
+export interface PlacedStop extends Stop {
+  occurrence: number;
+}
+
+/** Whether some shift of the caregiver can hold the whole visit at a start inside its window. */
+export function shiftCanHold(caregiver: Caregiver, o: Occurrence): boolean {
+  return caregiver.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration));
+}
+
+export class RouteState {
+  readonly stops: PlacedStop[][];
+  /** visit plus route-travel minutes per caregiver (the maxMinutes measure) */
+  readonly worked: number[];
+  /** start of each occurrence once placed, and its caregivers */
+  readonly start: Int32Array;
+  readonly assigned: number[][];
+  /** occurrences whose minGapAfter refers to the key occurrence */
+  private readonly dependents: number[][];
+
+  constructor(
+    readonly roster: Roster,
+    readonly travel: TravelMatrix,
+  ) {
+    this.stops = roster.caregivers.map(() => []);
+    this.worked = roster.caregivers.map(() => 0);
+    this.start = new Int32Array(roster.occurrences.length).fill(-1);
+    this.assigned = roster.occurrences.map(() => []);
+    this.dependents = roster.occurrences.map(() => []);
+    for (const o of roster.occurrences) if (o.gapAfter) this.dependents[o.gapAfter.occurrence]!.push(o.index);
+  }
+
+  /** Whether a caregiver may do the visit at all: skills and exclusions (rule 1, static part). */
+  eligible(cg: number, o: Occurrence): boolean {
+    const c = this.roster.caregivers[cg]!;
+    return o.skills.every((s) => c.skills.has(s)) && !this.roster.clients[o.client]!.excluded.has(cg);
+  }
+
+  /** The start range allowed by minGapAfter in both directions, given what is placed. */
+  gapBounds(o: Occurrence): [number, number] {
+    let lo = o.earliest;
+    let hi = o.latest;
+    if (o.gapAfter && this.start[o.gapAfter.occurrence]! >= 0) lo = Math.max(lo, this.start[o.gapAfter.occurrence]! + o.gapAfter.minutes);
+    for (const d of this.dependents[o.index]!) {
+      const dep = this.roster.occurrences[d]!;
+      if (this.start[d]! >= 0) hi = Math.min(hi, this.start[d]! - dep.gapAfter!.minutes);
+    }
+    return [lo, hi];
+  }
+
+  /** Disjoint start intervals at which `cg` could slot the visit between its current stops. */
+  startRanges(cg: number, o: Occurrence, lo: number, hi: number): [number, number][] {
+    const c = this.roster.caregivers[cg]!;
+    const stops = this.stops[cg]!;
+    const out: [number, number][] = [];
+    for (const shift of c.shifts) {
+      const sLo = Math.max(lo, shift.start);
+      const sHi = Math.min(hi, shift.end - o.duration);
+      if (sLo > sHi) continue;
+      // gaps between stops around [sLo, sHi + duration]
+      let i = lowerBound(stops, sLo - 24 * 60);
+      for (; i <= stops.length; i++) {
+        const prev = i > 0 ? stops[i - 1] : undefined;
+        const next = stops[i];
+        if (prev && prev.start > sHi) break;
+        const a = Math.max(sLo, prev ? prev.end + this.travel.between(prev.client, o.client) : sLo);
+        const b = Math.min(sHi, next ? next.start - o.duration - this.travel.between(o.client, next.client) : sHi);
+        if (a <= b) out.push([a, b]);
+        if (next && next.start > sHi + o.duration) break;
+      }
+    }
+    return out;
+  }
+
+  /** Whether inserting the visit at `start` keeps cg's break and maxMinutes (the non-local rules). */
+  keepsBreakAndHours(cg: number, o: Occurrence, start: number): boolean {
+    const c = this.roster.caregivers[cg]!;
+    const candidate: PlacedStop = { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index };
+    const shift = c.shifts.find((s) => s.start <= start && candidate.end <= s.end);
+    if (!shift) return false;
+    const stops = this.stops[cg]!;
+    const pos = lowerBound(stops, start);
+    if (shift.break) {
+      const inside = stops.filter((s) => s.start < shift.end && s.end > shift.start);
+      const k = lowerBound(inside, start);
+      inside.splice(k, 0, candidate);
+      if (!breakFits(shift, inside, this.travel)) return false;
+    }
+    if (c.maxMinutes !== undefined && this.worked[cg]! + this.insertionCost(cg, o, pos, shift.start, shift.end) > c.maxMinutes) return false;
+    return true;
+  }
+
+  /** Minutes added to cg's worked time: the visit plus the change in route travel within the shift. */
+  insertionCost(cg: number, o: Occurrence, pos: number, shiftStart: number, shiftEnd: number): number {
+    const stops = this.stops[cg]!;
+    const prev = pos > 0 ? stops[pos - 1] : undefined;
+    const next = stops[pos];
+    const inShift = (s: PlacedStop | undefined) => s !== undefined && s.start >= shiftStart && s.end <= shiftEnd;
+    let delta = o.duration;
+    if (inShift(prev)) delta += this.travel.between(prev!.client, o.client);
+    if (inShift(next)) delta += this.travel.between(o.client, next!.client);
+    if (inShift(prev) && inShift(next)) delta -= this.travel.between(prev!.client, next!.client);
+    return delta;
+  }
+
+  /** Earliest start at which all of `cgs` can do the visit together, or null. */
+  findStart(cgs: readonly number[], o: Occurrence, prefer?: number): number | null {
+    const [lo, hi] = this.gapBounds(o);
+    if (lo > hi) return null;
+    let ranges = this.startRanges(cgs[0]!, o, lo, hi);
+    for (const cg of cgs.slice(1)) ranges = intersect(ranges, this.startRanges(cg, o, lo, hi));
+    const candidates: number[] = [];
+    for (const [a, b] of ranges) {
+      if (prefer !== undefined && prefer >= a && prefer <= b) candidates.unshift(prefer);
+      candidates.push(a);
+      if (b !== a) candidates.push(b, Math.floor((a + b) / 2));
+    }
+    for (const s of candidates) if (cgs.every((cg) => this.keepsBreakAndHours(cg, o, s))) return s;
+    return null;
+  }
+
+  place(cgs: readonly number[], o: Occurrence, start: number): void {
+    for (const cg of cgs) {
+      const c = this.roster.caregivers[cg]!;
+      const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      const stops = this.stops[cg]!;
+      const pos = lowerBound(stops, start);
+      this.worked[cg]! += this.insertionCost(cg, o, pos, shift.start, shift.end);
+      stops.splice(pos, 0, { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index });
+    }
+    this.start[o.index] = start;
+    this.assigned[o.index] = [...cgs];
+  }
+
+  remove(o: Occurrence): void {
+    const start = this.start[o.index]!;
+    for (const cg of this.assigned[o.index]!) {
+      const c = this.roster.caregivers[cg]!;
+      const stops = this.stops[cg]!;
+      const pos = stops.findIndex((s) => s.occurrence === o.index);
+      stops.splice(pos, 1);
+      const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      this.worked[cg]! -= this.insertionCost(cg, o, pos, shift.start, shift.end);
+    }
+    this.start[o.index] = -1;
+    this.assigned[o.index] = [];
+  }
+}
+
+/** First index whose stop starts at or after `t`. */
+export function lowerBound(stops: readonly Stop[], t: number): number {
+  let lo = 0;
+  let hi = stops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stops[mid]!.start < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function intersect(a: [number, number][], b: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a0, a1] of a)
+    for (const [b0, b1] of b) {
+      const lo = Math.max(a0, b0);
+      const hi = Math.min(a1, b1);
+      if (lo <= hi) out.push([lo, hi]);
+    }
+  return out.sort((x, y) => x[0] - y[0]);
+}

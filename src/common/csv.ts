@@ -1,0 +1,67 @@
+import { InputError } from "./errors.js";
+
+/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Returns rows of fields with their line numbers. */
+export function parseCsv(text: string, source?: string): { line: number; fields: string[] }[] {
+  const rows: { line: number; fields: string[] }[] = [];
+  let field = "";
+  let fields: string[] = [];
+  let inQuotes = false;
+  let line = 1;
+  let rowLine = 1;
+  const endRow = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0]!.trim() === "")) rows.push({ line: rowLine, fields });
+    fields = [];
+    field = "";
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') inQuotes = false;
+      else {
+        if (ch === "\n") line++;
+        field += ch;
+      }
+    } else if (ch === '"' && field === "") inQuotes = true;
+    else if (ch === ",") {
+      fields.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+      line++;
+      rowLine = line;
+    } else field += ch;
+  }
+  if (inQuotes) throw new InputError([{ path: `line ${rowLine}`, message: "unterminated quoted field" }], source);
+  if (field !== "" || fields.length) endRow();
+  return rows;
+}
+
+/** Checks the header names exactly these columns (any order) and returns each column's position. */
+export function csvColumns<C extends string>(
+  header: { fields: string[] } | undefined,
+  required: readonly C[],
+  source?: string,
+): Record<C, number> {
+  if (!header) throw new InputError([{ path: "line 1", message: `the CSV is empty; expected the header ${required.join(",")}` }], source);
+  const names = header.fields.map((f) => f.trim().replace(/^\uFEFF/, ""));
+  const issues = [];
+  for (const name of names)
+    if (!(required as readonly string[]).includes(name)) issues.push({ path: "line 1", message: `unknown column "${name}"` });
+  for (const name of required)
+    if (!names.includes(name)) issues.push({ path: "line 1", message: `missing column "${name}" (header must be ${required.join(",")})` });
+  if (issues.length) throw new InputError(issues, source);
+  return Object.fromEntries(required.map((n) => [n, names.indexOf(n)])) as Record<C, number>;
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  return [header.join(","), ...rows.map((r) => r.map((v) => csvField(String(v))).join(","))].join("\n") + "\n";
+}
