@@ -14,7 +14,7 @@ import { computeMetrics } from "../src/homecare/figures.js";
 import type { Roster, Schedule } from "../src/homecare/model.js";
 import { shiftTimelines } from "../src/homecare/timeline.js";
 import { TravelMatrix } from "../src/homecare/travel.js";
-import { validateSchedule } from "../src/homecare/validate.js";
+import { validateSchedule } from "../src/homecare/rules.js";
 import { inPart, readCallsInput, readHomecareInput, RequestInputError, type StoredInput } from "./inputs.js";
 import type { JobRunner } from "./jobs.js";
 import { HttpProblem, problemHandler, sendProblem } from "./problem.js";

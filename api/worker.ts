@@ -3,7 +3,7 @@ import type { SolveProgress } from "../solver/homecare/search.js";
 import { runHomecare } from "../solver/homecare/run.js";
 import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
 import type { StaffingProgress } from "../solver/calls/staffing.js";
-import { formatStaffingViolation } from "../src/calls/rules.js";
+import { formatViolation } from "../src/common/violation.js";
 import { rosterToCsv, staffingFile } from "../src/calls/io.js";
 import { scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { readCallsInput, readHomecareInput, type StoredInput } from "./inputs.js";
@@ -89,7 +89,7 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
     };
   } catch (e) {
     if (!(e instanceof RosterRuleError)) throw e;
-    return { type: "failed", error: `no roster keeps every rule with these nurses and contracts: ${e.violations.slice(0, 5).map(formatStaffingViolation).join("; ")}` };
+    return { type: "failed", error: `no roster keeps every rule with these nurses and contracts: ${e.violations.slice(0, 5).map(formatViolation).join("; ")}` };
   }
 }
 

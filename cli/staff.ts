@@ -5,7 +5,8 @@ import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
 import type { StaffingProgress } from "../solver/calls/staffing.js";
 import type { CallsSources } from "../src/calls/normalize.js";
 import { formatStaffing } from "../src/calls/report.js";
-import { formatStaffingViolation, validateStaffingFile } from "../src/calls/rules.js";
+import { formatViolation } from "../src/common/violation.js";
+import { validateStaffingFile } from "../src/calls/rules.js";
 import { generateCallsFixture } from "../src/calls/generate.js";
 import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, staffingFile } from "../src/calls/io.js";
 import { readTextFile, writeTextFile } from "../src/common/files.js";
@@ -49,7 +50,7 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
     if (!(e instanceof RosterRuleError)) throw e;
     bar?.end();
     io.err("no roster keeps every rule with these nurses and contracts:");
-    for (const v of e.violations.slice(0, 20)) io.err(`  ${formatStaffingViolation(v)}`);
+    for (const v of e.violations.slice(0, 20)) io.err(`  ${formatViolation(v)}`);
     return 1;
   }
   bar?.end();
@@ -67,7 +68,7 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
   io.out(formatStaffing(problem, run.report, { aim: run.solution.upperBound, hard: run.solution.upperBoundHard }, run.today ? { report: run.today.report, violations: run.today.violations.length } : undefined));
   if (run.today?.violations.length) {
     io.out(`\ntoday's roster breaks ${run.today.violations.length} rule(s), e.g.:`);
-    for (const v of run.today.violations.slice(0, 5)) io.out(`  ${formatStaffingViolation(v)}`);
+    for (const v of run.today.violations.slice(0, 5)) io.out(`  ${formatViolation(v)}`);
   }
   return 0;
 }
@@ -103,7 +104,7 @@ export function validateStaffingCommand(args: string[], io: CliIo): number {
   if (positionals.length !== 2) throw new UsageError("usage: kontinuum validate-staffing CALLS.json STAFFING.json");
   const problem = loadCalls(positionals[0]!, undefined, undefined, false);
   const file = readStaffing(readTextFile(positionals[1]!), problem, positionals[1]);
-  const lines = validateStaffingFile(problem, file).map(formatStaffingViolation);
+  const lines = validateStaffingFile(problem, file).map(formatViolation);
   for (const l of lines.slice(0, 50)) io.out(l);
   if (lines.length > 50) io.out(`... and ${lines.length - 50} more`);
   if (lines.length) {

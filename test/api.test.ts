@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCallsFixture } from "../src/calls/generate.js";
 import { readRoster } from "../src/homecare/roster-io.js";
 import { readScheduleCsv, readScheduleJson } from "../src/homecare/schedule-io.js";
-import { validateSchedule } from "../src/homecare/validate.js";
+import { validateSchedule } from "../src/homecare/rules.js";
 import { jsonBody, pollJob, startTestServer, tempDb, TOKEN_A, TOKEN_B, type TestServer } from "./server.js";
 
 const EXAMPLE = readFileSync("fixtures/example.roster.json", "utf8");
@@ -144,12 +144,24 @@ describe("kontinuum serve: jobs, results and runs", () => {
 
     const check = await server.request("/v1/calls/validate", jsonBody({ calls: fixture.input, staffing }));
     expect(await check.json()).toMatchObject({ valid: true, violations: [] });
-    // a roster line moved onto a date the nurse is unavailable, or doubled, is caught
-    const broken = structuredClone(staffing) as { roster: object[] };
-    broken.roster.push(broken.roster[0]!);
-    const bad = (await (await server.request("/v1/calls/validate", jsonBody({ calls: fixture.input, staffing: broken }))).json()) as { valid: boolean; violations: { rule: string }[] };
-    expect(bad.valid).toBe(false);
-    expect(bad.violations.length).toBeGreaterThan(0);
+    type Checked = { valid: boolean; violations: { rule: string; where?: string; who?: string; amount?: number }[] };
+    const validate = async (calls: unknown, staffingFile: unknown) => (await (await server.request("/v1/calls/validate", jsonBody({ calls, staffing: staffingFile }))).json()) as Checked;
+    const first = (staffing as { roster: { nurse: string; date: string }[] }).roster[0]!;
+    // the first line's nurse made unavailable on its date: that line breaks notUnavailable
+    const away = structuredClone(fixture.input) as { nurses: { id: string; unavailable?: string[] }[] };
+    const nurse = away.nurses.find((n) => n.id === first.nurse)!;
+    nurse.unavailable = [...(nurse.unavailable ?? []), first.date];
+    const unavailable = await validate(away, staffing);
+    expect(unavailable.valid).toBe(false);
+    expect(unavailable.violations).toContainEqual(expect.objectContaining({ rule: "notUnavailable", where: "roster[0]", who: first.nurse }));
+    // the first line doubled: the copy starts before the original ends, so daily rest is broken by more than the rule's whole rest
+    const doubled = structuredClone(staffing) as { roster: object[] };
+    doubled.roster.push(doubled.roster[0]!);
+    const twice = await validate(fixture.input, doubled);
+    expect(twice.valid).toBe(false);
+    const rest = twice.violations.find((v) => v.rule === "dailyRest" && v.who === first.nurse);
+    expect(rest).toBeDefined();
+    expect(rest!.amount).toBeGreaterThan(11 * 60);
   });
 
   it("serves an OpenAPI 3.1 document generated from the zod schemas, listing every route", async () => {

@@ -6,11 +6,11 @@ import { readScheduleCsv } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { normalizeRoster } from "../src/homecare/normalize.js";
 import { rosterSchema } from "../src/homecare/schema.js";
-import { validateSchedule } from "../src/homecare/validate.js";
+import { validateSchedule } from "../src/homecare/rules.js";
 import { solveHomecare } from "../solver/homecare/search.js";
 import { continuityLowerBound } from "../solver/homecare/lowerbound.js";
 import { runHomecare } from "../solver/homecare/run.js";
-import { formatViolation } from "../src/homecare/validate.js";
+import { formatViolation } from "../src/common/violation.js";
 import { smallRosterInput } from "./helpers.js";
 
 const fixture = (name: string) => {
@@ -73,9 +73,19 @@ describe("visits nobody can do", () => {
   });
 
   it("the lower bound ignores them and counts the fewest covering caregivers", () => {
-    const roster = normalizeRoster(smallRosterInput({ period: { start: "2026-10-19", days: 2 } }));
-    const bound = continuityLowerBound(roster);
-    expect(bound.perClient).toEqual({ k1: 1, k2: 1 });
+    const plain = smallRosterInput({ period: { start: "2026-10-19", days: 2 } });
+    expect(continuityLowerBound(normalizeRoster(plain)).perClient).toEqual({ k1: 1, k2: 1 });
+    // k2 gets a visit needing a skill nobody has and one at night outside every shift: neither changes its bound
+    const input = smallRosterInput({ period: { start: "2026-10-19", days: 2 } });
+    input.clients[1]!.visits.push({ id: "sondmat", days: "daily", earliest: "09:00", latest: "10:00", durationMinutes: 20, skills: ["peg"] });
+    input.clients[1]!.visits.push({ id: "natt", days: "daily", earliest: "23:00", latest: "23:30", durationMinutes: 10 });
+    const roster = normalizeRoster(input);
+    expect(roster.occurrences.filter((o) => o.visitId === "sondmat" || o.visitId === "natt")).toHaveLength(4);
+    expect(continuityLowerBound(roster).perClient).toEqual({ k1: 1, k2: 1 });
+    // a visit after anna's shifts end, which only bo can do, beside the insulin only anna can do: k2 needs two
+    input.clients[1]!.visits.push({ id: "kvall", days: "daily", earliest: "15:00", latest: "15:30", durationMinutes: 20 });
+    input.caregivers[0]!.shifts = input.caregivers[0]!.shifts.map((s) => ({ ...s, end: "14:00" }));
+    expect(continuityLowerBound(normalizeRoster(input)).perClient).toEqual({ k1: 1, k2: 2 });
   });
 });
 

@@ -142,7 +142,7 @@ describe("roster rules (validate-staffing)", () => {
   });
 
   it("lists one function per rule", () => {
-    expect(Object.keys(STAFFING_RULES)).toEqual(["knownNurseAndTemplate", "dateInPeriod", "matchesTemplate", "templateAllowed", "notUnavailable", "breakInWindow", "maxShiftsKept", "contractKept", "dailyRest", "weeklyRest"]);
+    expect(STAFFING_RULES.map((r) => r.name)).toEqual(["knownNurseAndTemplate", "dateInPeriod", "matchesTemplate", "templateAllowed", "notUnavailable", "breakInWindow", "maxShiftsKept", "contractKept", "dailyRest", "weeklyRest"]);
   });
 
   it("templateAllowed: n1 works only dag", () => {

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readRoster } from "../src/homecare/roster-io.js";
 import { TravelMatrix } from "../src/homecare/travel.js";
-import { RouteState, shiftCanHold } from "../solver/homecare/routes.js";
-import { planTeams } from "../solver/homecare/team-plan.js";
+import { shiftCanHold } from "../src/homecare/rules.js";
+import { RouteState } from "../solver/homecare/routes.js";
+import { planTeams, TEAM_CAP } from "../solver/homecare/team-plan.js";
 import { koladaClients } from "../src/homecare/figures.js";
 import { normalizeRoster } from "../src/homecare/normalize.js";
 import { rosterSchema } from "../src/homecare/schema.js";
@@ -31,6 +32,24 @@ describe("the team plan (phase 0 of the optimizer)", () => {
     expect(excludedTeams[0]).not.toContain(anna);
   });
 
+  it("plans the heavier client first: where one caregiver's plan has room for one of two clients, the weight decides which", () => {
+    // one caregiver, one 4-hour shift: a quarter of it (the plan's share) holds one 45-minute visit, not two
+    const input = smallRosterInput({
+      period: { start: "2026-10-19", days: 1 },
+      caregivers: [{ id: "anna", shifts: [{ date: "2026-10-19", start: "08:00", end: "12:00" }] }] as never,
+    });
+    input.clients = [0, 1].map((k) => ({
+      id: `k${k}`,
+      location: { lat: 57.7, lon: 11.97 + k / 1000 },
+      visits: [{ id: "besok", days: "daily" as const, earliest: "09:00", latest: "10:00", durationMinutes: 45 }],
+    })) as never;
+    const roster = normalizeRoster(rosterSchema.parse(input));
+    const travel = new TravelMatrix(roster.clients, roster.travel);
+    const teams = (weights: number[]) => planTeams(roster, new RouteState(roster, travel), travel, Float64Array.from(weights));
+    expect(teams([3, 1])).toEqual([[0], []]);
+    expect(teams([1, 3])).toEqual([[], [0]]);
+  });
+
   it("on the bundled district: short teams of caregivers who can do the client's visits, every Kolada-counted client's first", () => {
     const roster = readRoster(readFileSync("fixtures/district.roster.json", "utf8"));
     const travel = new TravelMatrix(roster.clients, roster.travel);
@@ -40,7 +59,7 @@ describe("the team plan (phase 0 of the optimizer)", () => {
     teams.forEach((team, c) => {
       // the plan fills a quarter of each shift: a client planned last may find it full and get its team in the construction
       if (counted.has(c) && care[c]!.length) expect(team.length).toBeGreaterThan(0);
-      expect(team.length).toBeLessThanOrEqual(8);
+      expect(team.length).toBeLessThanOrEqual(TEAM_CAP);
       expect(new Set(team).size).toBe(team.length);
       for (const cg of team) expect(care[c]!.some((o) => shiftCanHold(roster.caregivers[cg]!, o))).toBe(true);
     });

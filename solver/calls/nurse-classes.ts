@@ -1,5 +1,5 @@
 import type { CallsProblem } from "../../src/calls/model.js";
-import { placementTable, workable } from "../../src/calls/shifts.js";
+import { placementTable, templatePaidMinutes, workable } from "../../src/calls/shifts.js";
 import type { LpRow, LpVariable } from "../common/lp.js";
 import type { ShiftOption } from "./shift-options.js";
 
@@ -145,7 +145,7 @@ export function classRows(
         variables.push({ name, objective: 0, ...(Number.isFinite(most) ? { upper: most } : {}), integer: true });
         list.push([name, 1]);
         mix.push([name, 1]);
-        paid.push([name, problem.templates[t]!.lengthMinutes - problem.templates[t]!.breakMinutes]);
+        paid.push([name, templatePaidMinutes(problem.templates[t]!)]);
       }
       if (Number.isFinite(most)) rows.push({ name: `nmax_${n}`, terms: mix, max: most });
       const slack: [string, number][] = [];

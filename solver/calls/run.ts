@@ -1,5 +1,6 @@
 import type { CallsProblem, Demand, NurseShift } from "../../src/calls/model.js";
-import { toRosterShifts, validateStaffing, type StaffingViolation } from "../../src/calls/rules.js";
+import type { Violation } from "../../src/common/violation.js";
+import { toRosterShifts, validateStaffing } from "../../src/calls/rules.js";
 import { callDemand } from "../../src/calls/forecast.js";
 import { IntervalQueues } from "../../src/calls/queues.js";
 import { placeBreaks, solveStaffing, type StaffingOptions, type StaffingSolution } from "./staffing.js";
@@ -12,12 +13,12 @@ export interface StaffingRun {
   solution: StaffingSolution;
   report: StaffingReport;
   /** today's roster from the input, breaks placed where they cost least, scored and checked the same way */
-  today: { shifts: NurseShift[]; report: StaffingReport; violations: StaffingViolation[] } | null;
+  today: { shifts: NurseShift[]; report: StaffingReport; violations: Violation[] } | null;
   seconds: number;
 }
 
 export class RosterRuleError extends Error {
-  constructor(readonly violations: StaffingViolation[]) {
+  constructor(readonly violations: Violation[]) {
     super(`the roster breaks ${violations.length} hard rule(s); the first: ${violations[0]?.message}`);
   }
 }

@@ -1,5 +1,6 @@
 import { groupBy } from "../../src/common/group.js";
 import type { CallsProblem } from "../../src/calls/model.js";
+import { templatePaidMinutes } from "../../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "../common/lp.js";
 import { classRows, oneShiftADate, templatesOf } from "./nurse-classes.js";
 import { dayTemplateKey, type ShiftOption } from "./shift-options.js";
@@ -122,7 +123,7 @@ export function paidRange(problem: CallsProblem, nurse: number, tolerance: numbe
   const hi = n.contractMinutes * (1 + tolerance) + 1e-9;
   if (n.contractMinutes === 0) return { min: 0, max: 0 };
   const templates = templatesOf(problem, nurse);
-  const lengths = [...new Set(templates.map((t) => problem.templates[t]!.lengthMinutes - problem.templates[t]!.breakMinutes))];
+  const lengths = [...new Set(templates.map((t) => templatePaidMinutes(problem.templates[t]!)))];
   const days = problem.days.slice(0, problem.periodDays).filter((d) => !n.unavailable.has(d.date)).length;
   const maxShifts = Math.min(days * (oneADate ? 1 : templates.length), n.maxShifts ?? Infinity);
   let reachable = new Set([0]);

@@ -1,5 +1,6 @@
 import type { Occurrence, Schedule } from "../../src/homecare/model.js";
-import { shiftCanHold, type RouteState } from "./routes.js";
+import { mayServe } from "../../src/homecare/rules.js";
+import type { RouteState } from "./routes.js";
 import { explainUnassigned } from "./explain.js";
 
 /** Orders the caregivers to try for an occurrence (first = most wanted). */
@@ -13,7 +14,7 @@ export function candidatesByDay(state: RouteState): (o: Occurrence) => number[] 
   const { roster } = state;
   // skills, exclusions and shifts do not change while solving: each list is worked out once (callers do not mutate it)
   const known: (number[] | undefined)[] = new Array(roster.occurrences.length);
-  return (o) => (known[o.index] ??= roster.caregivers.filter((c) => state.eligible(c.index, o) && shiftCanHold(c, o)).map((c) => c.index));
+  return (o) => (known[o.index] ??= roster.caregivers.filter((c) => mayServe(roster, c, o)).map((c) => c.index));
 }
 
 /**

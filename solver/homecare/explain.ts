@@ -1,6 +1,7 @@
 import type { Occurrence } from "../../src/homecare/model.js";
 import { localClock, localTime } from "../../src/homecare/clock.js";
-import { shiftCanHold, type RouteState } from "./routes.js";
+import { holdsSkills, notExcludedBy, shiftCanHold } from "../../src/homecare/rules.js";
+import type { RouteState } from "./routes.js";
 
 /**
  * Why an occurrence could not be staffed, in words a scheduler can act on: the first rule that
@@ -21,11 +22,11 @@ export function explainUnassigned(state: RouteState, o: Occurrence): string {
   }
   const covering = roster.caregivers.filter((c) => shiftCanHold(c, o));
   if (!covering.length) return `no caregiver has a shift covering a ${o.duration}-minute visit in ${window}`;
-  const skilled = covering.filter((c) => o.skills.every((s) => c.skills.has(s)));
+  const skilled = covering.filter((c) => holdsSkills(c, o));
   if (skilled.length < o.staff)
     return `${skilled.length ? `only ${list(skilled.map((c) => c.index))}` : "no caregiver"} with skill ${o.skills.join(", ")} has a shift covering ${window}` +
       (o.staff === 2 ? " (the visit needs two)" : "");
-  const allowed = skilled.filter((c) => !client.excluded.has(c.index));
+  const allowed = skilled.filter((c) => notExcludedBy(roster, c, o));
   if (allowed.length < o.staff) return `the caregivers who could (${list(skilled.map((c) => c.index))}) are excluded by client ${client.id}`;
   const free = allowed.filter((c) => state.startRanges(c.index, o, lo, hi).length > 0);
   if (free.length < o.staff)

@@ -1,10 +1,7 @@
-import lpSolver from "javascript-lp-solver";
 import type { Roster } from "../../src/homecare/model.js";
+import { mayServe } from "../../src/homecare/rules.js";
+import { solveWithJsLp, type LpRow, type LpVariable } from "../common/lp.js";
 import { isKoladaVisit, KOLADA_DAYS, koladaClients } from "../../src/homecare/figures.js";
-import { shiftCanHold } from "./routes.js";
-
-// the package's types describe its CommonJS build; under ESM the default export is the solver itself
-const lp = lpSolver as unknown as { Solve(model: object): { feasible: boolean; result: number } };
 
 export interface ContinuityBound {
   /** fewest caregivers who together could carry out each counted client's visits, by client id */
@@ -29,33 +26,23 @@ export function continuityLowerBound(roster: Roster): ContinuityBound {
   for (const client of roster.clients) {
     const occurrences = byClient[client.index]!;
     if (!occurrences.length) continue;
-    const constraints: Record<string, { min?: number; equal?: number }> = {};
-    const variables: Record<string, Record<string, number>> = {};
-    const binaries: Record<string, 1> = {};
+    // a binary per caregiver who could serve some visit (objective: how many are used), a row per visit
+    const used = new Map<number, LpVariable>();
+    const variable = (cg: number) => used.get(cg) ?? used.set(cg, { name: `c${cg}`, objective: 1, upper: 1, integer: true }).get(cg)!;
+    const rows: LpRow[] = [];
+    const pins = new Set<number>();
     for (const oi of occurrences) {
       const o = roster.occurrences[oi]!;
-      const cover = roster.caregivers.filter(
-        (c) =>
-          o.skills.every((s) => c.skills.has(s)) &&
-          !client.excluded.has(c.index) &&
-          shiftCanHold(c, o),
-      );
+      const cover = roster.caregivers.filter((c) => mayServe(roster, c, o));
       if (cover.length < o.staff) continue; // cannot be staffed at all: it bounds nothing
-      constraints[`o${oi}`] = { min: o.staff };
-      for (const c of cover) {
-        const v = (variables[`c${c.index}`] ??= { count: 1 });
-        v[`o${oi}`] = 1;
-        binaries[`c${c.index}`] = 1;
-      }
-      for (const cg of pinnedBy.get(oi) ?? []) {
-        constraints[`pin${cg}`] = { equal: 1 };
-        (variables[`c${cg}`] ??= { count: 1 })[`pin${cg}`] = 1;
-        binaries[`c${cg}`] = 1;
-      }
+      rows.push({ name: `o${oi}`, terms: cover.map((c) => [variable(c.index).name, 1]), min: o.staff });
+      for (const cg of pinnedBy.get(oi) ?? []) pins.add(cg);
     }
-    if (!Object.keys(constraints).length) continue;
-    const result = lp.Solve({ optimize: "count", opType: "min", constraints, variables, binaries });
-    perClient[client.id] = result.feasible ? Math.round(result.result) : 0;
+    // a caregiver pinned to one of the client's visits is in its team whatever else
+    for (const cg of pins) rows.push({ name: `pin${cg}`, terms: [[variable(cg).name, 1]], min: 1, max: 1 });
+    if (!rows.length) continue;
+    const result = solveWithJsLp({ sense: "min", variables: [...used.values()], rows });
+    perClient[client.id] = result.status === "optimal" ? Math.round(result.objective) : 0;
   }
   const bounds = [...counted].map((ci) => perClient[roster.clients[ci]!.id] ?? 0);
   return {

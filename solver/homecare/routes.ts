@@ -1,4 +1,5 @@
-import type { Caregiver, Occurrence, Roster } from "../../src/homecare/model.js";
+import type { Occurrence, Roster } from "../../src/homecare/model.js";
+import { qualified } from "../../src/homecare/rules.js";
 import { breakFits, type Stop } from "../../src/homecare/timeline.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
 
@@ -10,11 +11,6 @@ import type { TravelMatrix } from "../../src/homecare/travel.js";
 
 export interface PlacedStop extends Stop {
   occurrence: number;
-}
-
-/** Whether some shift of the caregiver can hold the whole visit at a start inside its window. */
-export function shiftCanHold(caregiver: Caregiver, o: Occurrence): boolean {
-  return caregiver.shifts.some((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration));
 }
 
 export class RouteState {
@@ -41,8 +37,7 @@ export class RouteState {
 
   /** Whether a caregiver may do the visit at all: skills and exclusions (rule 1, static part). */
   eligible(cg: number, o: Occurrence): boolean {
-    const c = this.roster.caregivers[cg]!;
-    return o.skills.every((s) => c.skills.has(s)) && !this.roster.clients[o.client]!.excluded.has(cg);
+    return qualified(this.roster, this.roster.caregivers[cg]!, o);
   }
 
   /** The start range allowed by minGapAfter in both directions, given what is placed. */

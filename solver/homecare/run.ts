@@ -1,6 +1,7 @@
 import type { Roster, Schedule } from "../../src/homecare/model.js";
 import { computeMetrics, type Metrics } from "../../src/homecare/figures.js";
-import { formatViolation, validateSchedule } from "../../src/homecare/validate.js";
+import { formatViolation } from "../../src/common/violation.js";
+import { validateSchedule } from "../../src/homecare/rules.js";
 import { solveHomecare, type SolveOptions } from "./search.js";
 import { continuityLowerBound, type ContinuityBound } from "./lowerbound.js";
 

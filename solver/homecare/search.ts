@@ -3,7 +3,8 @@ import { koladaClients } from "../../src/homecare/figures.js";
 import { seededRandom } from "../../src/common/random.js";
 import { TravelMatrix } from "../../src/homecare/travel.js";
 import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
-import { lowerBound, RouteState, shiftCanHold } from "./routes.js";
+import { mayServe } from "../../src/homecare/rules.js";
+import { lowerBound, RouteState } from "./routes.js";
 import { planTeams } from "./team-plan.js";
 
 /**
@@ -162,12 +163,9 @@ class Plan {
 }
 
 /** How many of a client's visits each caregiver could do at all (shift and eligibility): team material. */
-function coverage(roster: Roster, state: RouteState): Int32Array[] {
+function coverage(roster: Roster): Int32Array[] {
   const cover = roster.clients.map(() => new Int32Array(roster.caregivers.length));
-  for (const o of roster.occurrences)
-    for (const c of roster.caregivers)
-      if (state.eligible(c.index, o) && shiftCanHold(c, o))
-        cover[o.client]![c.index]!++;
+  for (const o of roster.occurrences) for (const c of roster.caregivers) if (mayServe(roster, c, o)) cover[o.client]![c.index]!++;
   return cover;
 }
 
@@ -178,7 +176,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const travel = new TravelMatrix(roster.clients, roster.travel);
   const plan = new Plan(roster, travel);
   const { state } = plan;
-  const cover = coverage(roster, state);
+  const cover = coverage(roster);
   const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const candidates = candidatesByDay(state);
   const moves = options.moves ?? 300_000;

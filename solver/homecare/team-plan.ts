@@ -1,5 +1,6 @@
 import type { Occurrence, Roster, Shift } from "../../src/homecare/model.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
+import { holdingShift } from "../../src/homecare/rules.js";
 import type { RouteState } from "./routes.js";
 
 /**
@@ -13,7 +14,6 @@ export function planTeams(roster: Roster, state: RouteState, travel: TravelMatri
   const caregivers = roster.caregivers;
   // per caregiver and shift: the occurrences planned into it
   const planned = caregivers.map((c) => c.shifts.map(() => [] as Occurrence[]));
-  const shiftOf = (cg: number, o: Occurrence) => caregivers[cg]!.shifts.findIndex((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration));
 
   const byClient = roster.clients.map(() => [] as Occurrence[]);
   for (const o of roster.occurrences) if (o.kind === "care") byClient[o.client]!.push(o);
@@ -27,7 +27,7 @@ export function planTeams(roster: Roster, state: RouteState, travel: TravelMatri
     let residual = byClient[c]!;
     const team = teams[c]!;
     const contact = roster.clients[c]!.contactPerson;
-    while (residual.length && team.length < 8) {
+    while (residual.length && team.length < TEAM_CAP) {
       let best: { cg: number; takes: [Occurrence, number][]; score: number } | null = null;
       for (let cg = 0; cg < caregivers.length; cg++) {
         if (team.includes(cg)) continue;
@@ -54,7 +54,7 @@ export function planTeams(roster: Roster, state: RouteState, travel: TravelMatri
     const added = new Map<number, Occurrence[]>();
     for (const o of residual) {
       if (!state.eligible(cg, o)) continue;
-      const s = shiftOf(cg, o);
+      const s = holdingShift(caregivers[cg]!, o);
       if (s < 0) continue;
       const list = added.get(s) ?? [...planned[cg]![s]!];
       list.push(o);
@@ -76,6 +76,13 @@ export function planTeams(roster: Roster, state: RouteState, travel: TravelMatri
  * 0.45 / 0.25 (seed 1). Noisy from one share to the next, but a smaller plan leaves the peaks free.
  */
 const PLAN_SHARE = 0.25;
+
+/**
+ * The most caregivers a client's planned team may have: a client whose visits eight caregivers
+ * cannot cover gets the rest from the construction. Kolada's national mean is about fifteen
+ * different staff in fourteen days; a plan of more than eight would no longer be a team.
+ */
+export const TEAM_CAP = 8;
 
 /**
  * Travel minutes at which a caregiver's claim on a client halves: a team member near the clients

@@ -2,6 +2,7 @@ import { InputError } from "../common/errors.js";
 import type { CallsProblem, Demand, NurseShift } from "./model.js";
 import { normalizeCalls, type CallsSources, type RawCallRow } from "./normalize.js";
 import { perDay } from "./report.js";
+import { paidMinutes } from "./shifts.js";
 import type { RosterShift } from "./rules.js";
 import { callsInputSchema, staffingFileSchema } from "./schema.js";
 import { absToIso, daysBetween, isoToAbs } from "../common/time.js";
@@ -71,7 +72,7 @@ export const ROSTER_CSV_COLUMNS = ["nurse", "date", "template", "start", "end", 
 export function rosterToCsv(problem: CallsProblem, shifts: readonly NurseShift[]): string {
   return toCsv(
     ROSTER_CSV_COLUMNS,
-    rosterLines(problem, shifts).map((l, k) => [l.nurse, l.date, l.template, l.start, l.end, l.break?.start ?? "", l.break?.end ?? "", shifts[k]!.end - shifts[k]!.start - problem.templates[shifts[k]!.template]!.breakMinutes]),
+    rosterLines(problem, shifts).map((l, k) => [l.nurse, l.date, l.template, l.start, l.end, l.break?.start ?? "", l.break?.end ?? "", paidMinutes(problem, shifts[k]!)]),
   );
 }
 

@@ -1,12 +1,14 @@
 import { groupBy } from "../common/group.js";
 import { absToIso, absToLocal } from "../common/time.js";
 import type { CallsProblem, NurseShift } from "./model.js";
-import { placeShift, staffedCounts } from "./shifts.js";
+import { runRules, type Finding, type Violation } from "../common/violation.js";
+import { paidMinutes, placeShift, staffedCounts } from "./shifts.js";
 
 /**
  * The hard rules of a nurse roster (calls.md and the Working Hours Act), one function each. Every
- * rule sees the whole roster and returns its violations; `validateStaffing` runs them all. The
- * solver keeps the same rules through the per-nurse checks exported at the end.
+ * rule sees the whole roster and returns its findings, and a violation's id is its rule's function
+ * name; `validateStaffing` runs them all. The solver keeps the same rules through the per-nurse
+ * checks exported at the end (restKept, contractBand).
  */
 
 /** A roster line as read from a staffing file or made by the solver, references resolved where possible. */
@@ -20,56 +22,62 @@ export interface RosterShift extends Omit<NurseShift, "nurse" | "template"> {
   date: string;
 }
 
-export interface StaffingViolation {
-  rule: string;
-  path: string;
-  nurse: string;
-  message: string;
-}
+/** The contract band calls.md makes a hard rule: paid minutes within ±10 % of contractMinutes. */
+export const CONTRACT_BAND = 0.1;
+/** The band calls.md says to aim for (±5 %): the solver penalizes every minute outside it, the bound is quoted at it. */
+export const CONTRACT_AIM = 0.05;
 
-type Rule = (problem: CallsProblem, roster: readonly RosterShift[]) => StaffingViolation[];
+type Rule = (problem: CallsProblem, roster: readonly RosterShift[]) => Finding[];
 
-const v = (rule: string, s: { path: string; nurseId: string }, message: string): StaffingViolation => ({ rule, path: s.path, nurse: s.nurseId, message });
+const at = (s: { path: string; nurseId: string }, message: string, amount?: number, unit: Finding["unit"] = "minutes"): Finding => ({
+  where: s.path,
+  who: s.nurseId,
+  ...(amount === undefined ? {} : { amount, unit }),
+  message,
+});
 const hours = (minutes: number) => `${(minutes / 60).toFixed(1).replace(/\.0$/, "")} h`;
 const local = (problem: CallsProblem, abs: number) => {
   const l = absToLocal(abs, problem.zone);
   return `${l.date} ${l.clock}`;
 };
 
+/** Every line names a nurse and a template of the input (the other rules need both). */
 export const knownNurseAndTemplate: Rule = (_p, roster) =>
   roster.flatMap((s) => [
-    ...(s.nurse === null ? [v("knownNurseAndTemplate", s, `unknown nurse "${s.nurseId}"`)] : []),
-    ...(s.template === null ? [v("knownNurseAndTemplate", s, `unknown template "${s.templateId}"`)] : []),
+    ...(s.nurse === null ? [at(s, `unknown nurse "${s.nurseId}"`)] : []),
+    ...(s.template === null ? [at(s, `unknown template "${s.templateId}"`)] : []),
   ]);
 
-export const dateInPeriod: Rule = (p, roster) =>
-  roster.filter((s) => s.dayIndex < 0 || s.dayIndex >= p.periodDays).map((s) => v("dateInPeriod", s, `${s.date} lies outside the period`));
+/** Every shift's date lies inside the period. */
+export const dateInPeriod: Rule = (p, roster) => roster.filter((s) => s.dayIndex < 0 || s.dayIndex >= p.periodDays).map((s) => at(s, `${s.date} lies outside the period`));
 
 /** Start and end are the template's on that date; the break, if the template has one, has its length. */
 export const matchesTemplate: Rule = (p, roster) =>
   checked(p, roster).flatMap((s) => {
     const t = p.templates[s.template!]!;
     const placement = placeShift(p, t, s.dayIndex);
-    if (!placement) return [v("matchesTemplate", s, `template ${t.id} starts at a time that does not exist on ${s.date}`)];
-    const out: StaffingViolation[] = [];
+    if (!placement) return [at(s, `template ${t.id} starts at a time that does not exist on ${s.date}`)];
+    const out: Finding[] = [];
     if (s.start !== placement.start || s.end !== placement.end)
-      out.push(v("matchesTemplate", s, `${t.id} on ${s.date} runs ${local(p, placement.start)}-${local(p, placement.end)}, not ${local(p, s.start)}-${local(p, s.end)}`));
-    if (t.breakMinutes && (s.breakStart === null || s.breakEnd === null)) out.push(v("matchesTemplate", s, `${t.id} has a ${t.breakMinutes}-minute break, and none is given`));
-    else if (!t.breakMinutes && s.breakStart !== null) out.push(v("matchesTemplate", s, `${t.id} has no break, but one is given`));
+      out.push(at(s, `${t.id} on ${s.date} runs ${local(p, placement.start)}-${local(p, placement.end)}, not ${local(p, s.start)}-${local(p, s.end)}`, Math.abs(s.start - placement.start) + Math.abs(s.end - placement.end)));
+    if (t.breakMinutes && (s.breakStart === null || s.breakEnd === null)) out.push(at(s, `${t.id} has a ${t.breakMinutes}-minute break, and none is given`, t.breakMinutes));
+    else if (!t.breakMinutes && s.breakStart !== null) out.push(at(s, `${t.id} has no break, but one is given`));
     else if (s.breakStart !== null && s.breakEnd! - s.breakStart !== t.breakMinutes)
-      out.push(v("matchesTemplate", s, `the break lasts ${s.breakEnd! - s.breakStart} minutes; ${t.id}'s lasts ${t.breakMinutes}`));
+      out.push(at(s, `the break lasts ${s.breakEnd! - s.breakStart} minutes; ${t.id}'s lasts ${t.breakMinutes}`, Math.abs(s.breakEnd! - s.breakStart - t.breakMinutes)));
     return out;
   });
 
+/** A nurse with a template list works only those templates. */
 export const templateAllowed: Rule = (p, roster) =>
   checked(p, roster)
     .filter((s) => p.nurses[s.nurse!]!.templates && !p.nurses[s.nurse!]!.templates!.has(s.template!))
-    .map((s) => v("templateAllowed", s, `${s.nurseId} does not work template ${s.templateId}`));
+    .map((s) => at(s, `${s.nurseId} does not work template ${s.templateId}`));
 
+/** No shift on a date the nurse is unavailable. */
 export const notUnavailable: Rule = (p, roster) =>
   checked(p, roster)
     .filter((s) => p.nurses[s.nurse!]!.unavailable.has(s.date))
-    .map((s) => v("notUnavailable", s, `${s.nurseId} is unavailable on ${s.date}`));
+    .map((s) => at(s, `${s.nurseId} is unavailable on ${s.date}`));
 
 /** The break starts inside its window (first occurrence at or after the shift's start) and lies inside the shift. */
 export const breakInWindow: Rule = (p, roster) =>
@@ -77,25 +85,29 @@ export const breakInWindow: Rule = (p, roster) =>
     if (s.breakStart === null || s.breakEnd === null) return [];
     const placement = placeShift(p, p.templates[s.template!]!, s.dayIndex);
     const w = placement?.breakWindow;
-    if (!w) return [v("breakInWindow", s, `template ${s.templateId} leaves no room for its break on ${s.date}`)];
-    if (s.breakStart < w.earliest || s.breakStart > w.latest || s.breakStart < s.start || s.breakEnd > s.end)
-      return [v("breakInWindow", s, `the break at ${local(p, s.breakStart)} must start between ${local(p, w.earliest)} and ${local(p, w.latest)} and end inside the shift`)];
+    if (!w) return [at(s, `template ${s.templateId} leaves no room for its break on ${s.date}`)];
+    if (s.breakStart < w.earliest || s.breakStart > w.latest || s.breakStart < s.start || s.breakEnd > s.end) {
+      const off = Math.max(w.earliest - s.breakStart, s.breakStart - w.latest, s.start - s.breakStart, s.breakEnd - s.end, 0);
+      return [at(s, `the break at ${local(p, s.breakStart)} must start between ${local(p, w.earliest)} and ${local(p, w.latest)} and end inside the shift`, off)];
+    }
     return [];
   });
 
+/** At most maxShifts shifts in the period, where the nurse has a maximum. */
 export const maxShiftsKept: Rule = (p, roster) =>
   byNurse(p, roster).flatMap(([n, shifts]) => {
     const max = p.nurses[n]!.maxShifts;
-    return max !== null && shifts.length > max ? [v("maxShiftsKept", { path: "roster", nurseId: p.nurses[n]!.id }, `${shifts.length} shifts; at most ${max}`)] : [];
+    return max !== null && shifts.length > max ? [at({ path: "roster", nurseId: p.nurses[n]!.id }, `${shifts.length} shifts; at most ${max}`, shifts.length - max, "shifts")] : [];
   });
 
 /** Paid minutes (length − break) within ±10 % of contractMinutes. */
 export const contractKept: Rule = (p, roster) =>
   p.nurses.flatMap((nurse) => {
-    const paid = roster.filter((s) => s.nurse === nurse.index && s.template !== null).reduce((sum, s) => sum + shiftPaid(p, s), 0);
-    return contractBand(nurse.contractMinutes, paid, 0.1)
-      ? []
-      : [v("contractKept", { path: "roster", nurseId: nurse.id }, `${paid} paid minutes against a contract of ${nurse.contractMinutes} (allowed ${Math.ceil(nurse.contractMinutes * 0.9)}-${Math.floor(nurse.contractMinutes * 1.1)})`)];
+    const paid = roster.filter((s) => s.nurse === nurse.index && s.template !== null).reduce((sum, s) => sum + paidMinutes(p, s as { template: number; start: number; end: number }), 0);
+    if (contractBand(nurse.contractMinutes, paid, CONTRACT_BAND)) return [];
+    const lo = Math.ceil(nurse.contractMinutes * (1 - CONTRACT_BAND));
+    const hi = Math.floor(nurse.contractMinutes * (1 + CONTRACT_BAND));
+    return [at({ path: "roster", nurseId: nurse.id }, `${paid} paid minutes against a contract of ${nurse.contractMinutes} (allowed ${lo}-${hi})`, paid < lo ? lo - paid : paid - hi)];
   });
 
 /** At least minDailyRestHours between the end of one shift and the start of the next (overlap included). */
@@ -105,7 +117,7 @@ export const dailyRest: Rule = (p, roster) =>
       const prev = shifts[i]!;
       const rest = s.start - prev.end;
       return rest < p.rules.dailyRestMinutes
-        ? [v("dailyRest", s, `${hours(Math.max(0, rest))} rest between the shift ending ${local(p, prev.end)} and this one at ${local(p, s.start)}; at least ${hours(p.rules.dailyRestMinutes)}`)]
+        ? [at(s, `${hours(Math.max(0, rest))} rest between the shift ending ${local(p, prev.end)} and this one at ${local(p, s.start)}; at least ${hours(p.rules.dailyRestMinutes)}`, p.rules.dailyRestMinutes - rest)]
         : [];
     }),
   );
@@ -117,11 +129,12 @@ export const weeklyRest: Rule = (p, roster) =>
       const longest = longestRest(shifts, week);
       if (longest >= p.rules.weeklyRestMinutes) return [];
       const monday = absToLocal(week.start, p.zone).date;
-      return [v("weeklyRest", { path: "roster", nurseId: p.nurses[n]!.id }, `the longest rest in the week from ${monday} is ${hours(longest)}; at least ${hours(p.rules.weeklyRestMinutes)}`)];
+      return [at({ path: "roster", nurseId: p.nurses[n]!.id }, `the longest rest in the week from ${monday} is ${hours(longest)}; at least ${hours(p.rules.weeklyRestMinutes)}`, p.rules.weeklyRestMinutes - longest)];
     }),
   );
 
-export const STAFFING_RULES: Record<string, Rule> = {
+/** The roster rules, in the order a manager reads them. */
+export const STAFFING_RULES: readonly Rule[] = [
   knownNurseAndTemplate,
   dateInPeriod,
   matchesTemplate,
@@ -132,31 +145,31 @@ export const STAFFING_RULES: Record<string, Rule> = {
   contractKept,
   dailyRest,
   weeklyRest,
-};
+];
 
-export function validateStaffing(problem: CallsProblem, roster: readonly RosterShift[]): StaffingViolation[] {
-  return Object.values(STAFFING_RULES).flatMap((rule) => rule(problem, roster));
+export function validateStaffing(problem: CallsProblem, roster: readonly RosterShift[]): Violation[] {
+  return runRules(STAFFING_RULES, problem, roster);
 }
 
-/**
- * A staffing file checked whole: every roster rule, and (when the file lists intervals) that the
- * staffed counts it claims are the ones its roster gives.
- */
-export function validateStaffingFile(problem: CallsProblem, file: { roster: RosterShift[]; claimedStaffed: Map<number, number> | null }): StaffingViolation[] {
-  const violations = validateStaffing(problem, file.roster);
-  const { claimedStaffed } = file;
-  if (!claimedStaffed || violations.some((v) => v.rule === "knownNurseAndTemplate" || v.rule === "dateInPeriod")) return violations;
-  const counts = staffedCounts(problem, file.roster as Parameters<typeof staffedCounts>[1]);
-  const mismatch = (message: string) => violations.push({ rule: "staffedCounts", path: "intervals", nurse: "", message });
-  if (claimedStaffed.size !== problem.intervals.length) mismatch(`lists ${claimedStaffed.size} intervals; the period has ${problem.intervals.length}`);
+/** A staffing file's interval list claims the staffed counts its roster gives (checked only when every line is known and in the period). */
+export const staffedCountsMatch = (problem: CallsProblem, roster: readonly RosterShift[], claimedStaffed: Map<number, number>): Finding[] => {
+  const counts = staffedCounts(problem, roster as Parameters<typeof staffedCounts>[1]);
+  const out: Finding[] = [];
+  if (claimedStaffed.size !== problem.intervals.length) out.push({ where: "intervals", message: `lists ${claimedStaffed.size} intervals; the period has ${problem.intervals.length}` });
   problem.intervals.forEach((iv, i) => {
     const claimed = claimedStaffed.get(iv.start);
-    if (claimed !== undefined && claimed !== counts[i]) mismatch(`${absToIso(iv.start, problem.zone)} says staffed ${claimed}; the roster staffs ${counts[i]}`);
+    if (claimed !== undefined && claimed !== counts[i]) out.push({ where: "intervals", message: `${absToIso(iv.start, problem.zone)} says staffed ${claimed}; the roster staffs ${counts[i]}` });
   });
-  return violations;
-}
+  return out;
+};
 
-export const formatStaffingViolation = (x: StaffingViolation) => `${x.rule}: ${x.nurse ? `${x.nurse} (${x.path})` : x.path}: ${x.message}`;
+/** A staffing file checked whole: every roster rule, and (when the file lists intervals) the staffed counts it claims. */
+export function validateStaffingFile(problem: CallsProblem, file: { roster: RosterShift[]; claimedStaffed: Map<number, number> | null }): Violation[] {
+  const violations = validateStaffing(problem, file.roster);
+  const { claimedStaffed } = file;
+  if (!claimedStaffed || violations.some((v) => v.rule === knownNurseAndTemplate.name || v.rule === dateInPeriod.name)) return violations;
+  return [...violations, ...runRules([staffedCountsMatch], problem, file.roster, claimedStaffed)];
+}
 
 // ---- per-nurse checks, shared with the solver ----
 
@@ -169,9 +182,6 @@ function byNurse(p: CallsProblem, roster: readonly RosterShift[]): [number, Rost
   const known = roster.filter((s): s is RosterShift & { nurse: number } => s.nurse !== null);
   return [...groupBy(known, (s) => s.nurse)].map(([n, shifts]) => [n, shifts.sort((a, b) => a.start - b.start)]);
 }
-
-const shiftPaid = (p: CallsProblem, s: { template: number | null; start: number; end: number }) =>
-  s.end - s.start - p.templates[s.template!]!.breakMinutes;
 
 /** Whether paid minutes lie within ±tolerance of the contract. */
 export function contractBand(contract: number, paid: number, tolerance: number): boolean {

@@ -39,7 +39,7 @@ export function placeShift(problem: CallsProblem, template: Template, dayIndex: 
     dayIndex,
     start,
     end,
-    paidMinutes: template.lengthMinutes - template.breakMinutes,
+    paidMinutes: templatePaidMinutes(template),
     breakStarts: [],
     breakWindow: null,
   };
@@ -103,4 +103,8 @@ export function staffedCounts(problem: CallsProblem, shifts: readonly NurseShift
   return counts;
 }
 
-export const paidMinutes = (problem: CallsProblem, s: NurseShift): number => s.end - s.start - problem.templates[s.template]!.breakMinutes;
+/** Paid minutes of a worked shift: its length in absolute minutes (an hour more or less over a DST change) less its template's break. */
+export const paidMinutes = (problem: CallsProblem, s: { template: number; start: number; end: number }): number => s.end - s.start - problem.templates[s.template]!.breakMinutes;
+
+/** Paid minutes of a template as written (its wall-clock length less the break): what the models count per shift. */
+export const templatePaidMinutes = (t: { lengthMinutes: number; breakMinutes: number }): number => t.lengthMinutes - t.breakMinutes;

@@ -3,14 +3,6 @@ import { occurrenceKey } from "./model.js";
 import { caregiverStops, type Stop } from "./timeline.js";
 import { TravelMatrix } from "./travel.js";
 
-/** A broken hard rule, naming the rule, the occurrence and the caregiver where there is one. */
-export interface Violation {
-  rule: string;
-  occurrence?: string;
-  caregiver?: string;
-  message: string;
-}
-
 /** An assignment with its references resolved (undefined where the schedule names something unknown). */
 export interface ResolvedAssignment {
   assignment: Assignment;

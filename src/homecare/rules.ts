@@ -1,55 +1,82 @@
-import { occurrenceKey } from "./model.js";
-import { breakFits, shiftContaining, travelOfStops } from "./timeline.js";
+import { occurrenceKey, type Caregiver, type Occurrence, type Roster, type Schedule } from "./model.js";
+import { breakFits, shiftContaining, travelOfStops, type Stop } from "./timeline.js";
+import { runRules, type Finding, type Violation } from "../common/violation.js";
 import { localClock, localTime } from "./clock.js";
-import type { ValidationContext, Violation } from "./context.js";
+import { buildContext, type ValidationContext } from "./context.js";
+import type { TravelMatrix } from "./travel.js";
 
 /**
- * The hard rules of `shared/spec/homecare.md`, one function each. Each reads the resolved
- * context and returns its violations; `validateSchedule` runs them all.
+ * The hard rules of `shared/spec/homecare.md`, one function each, in the spirit of Timefold's
+ * constraint providers: each reads the resolved context and returns its findings, and a violation's
+ * id is its rule's function name. `validateSchedule` runs them all. The predicates first are the
+ * rules' tests on one caregiver and one visit; the solver (solver/homecare/) calls the same ones.
  */
 
-type Rule = (ctx: ValidationContext) => Violation[];
+type Rule = (ctx: ValidationContext) => Finding[];
 
 const span = (ctx: ValidationContext, start: number, end: number) => `${localTime(ctx.roster, start)}-${localClock(ctx.roster, end)}`;
+
+// ---- predicates: the rules' tests on one caregiver and one visit, called by the validator below and by the solver
+
+/** Spec rule 1: the caregiver holds every skill the visit requires. */
+export const holdsSkills = (c: Caregiver, o: Occurrence): boolean => o.skills.every((s) => c.skills.has(s));
+
+/** Spec rule 1: the client has not excluded the caregiver. */
+export const notExcludedBy = (roster: Roster, c: Caregiver, o: Occurrence): boolean => !roster.clients[o.client]!.excluded.has(c.index);
+
+/** Skills and exclusions: the part of spec rule 1 that does not depend on time. */
+export const qualified = (roster: Roster, c: Caregiver, o: Occurrence): boolean => holdsSkills(c, o) && notExcludedBy(roster, c, o);
+
+/** Spec rule 1, shifts: the first shift of the caregiver that can hold the whole visit at a start inside its window, or -1. */
+export const holdingShift = (c: Caregiver, o: Occurrence): number =>
+  c.shifts.findIndex((s) => Math.max(o.earliest, s.start) <= Math.min(o.latest, s.end - o.duration));
+
+/** Spec rule 1, shifts: some shift of the caregiver can hold the whole visit. */
+export const shiftCanHold = (c: Caregiver, o: Occurrence): boolean => holdingShift(c, o) >= 0;
+
+/** Whether the caregiver may serve the visit at all, before any other visit is placed: all of spec rule 1. */
+export const mayServe = (roster: Roster, c: Caregiver, o: Occurrence): boolean => qualified(roster, c, o) && shiftCanHold(c, o);
+
+// ---- the rules
 
 /** Every caregiver a schedule names is in the roster. */
 export const knownCaregivers: Rule = (ctx) =>
   ctx.resolved.flatMap((r) =>
-    r.caregivers.flatMap((c, k) =>
-      c ? [] : [{ rule: "knownCaregivers", occurrence: r.key, caregiver: r.assignment.caregivers[k]!, message: `unknown caregiver "${r.assignment.caregivers[k]}"` }],
-    ),
+    r.caregivers.flatMap((c, k) => (c ? [] : [{ where: r.key, who: r.assignment.caregivers[k]!, message: `unknown caregiver "${r.assignment.caregivers[k]}"` }])),
   );
 
-/** Every assignment is an occurrence of the roster, planned once; none on a day the client is away (spec rule 3). */
+/** Every assignment is an occurrence of the roster, planned once. */
 export const assignmentsAreOccurrences: Rule = (ctx) => {
-  const out: Violation[] = [];
+  const out: Finding[] = [];
   const seen = new Set<string>();
   for (const r of ctx.resolved) {
-    if (seen.has(r.key)) out.push({ rule: "assignmentsAreOccurrences", occurrence: r.key, message: "is planned more than once" });
+    if (seen.has(r.key)) out.push({ where: r.key, message: "is planned more than once" });
     seen.add(r.key);
-    if (r.occurrence) continue;
-    if (ctx.roster.awayKeys.has(r.key))
-      out.push({ rule: "notWhileAway", occurrence: r.key, message: `the client is away on ${r.assignment.date}; no visit may be planned` });
-    else out.push({ rule: "assignmentsAreOccurrences", occurrence: r.key, message: "is not a visit occurrence of the roster" });
+    if (!r.occurrence && !ctx.roster.awayKeys.has(r.key)) out.push({ where: r.key, message: "is not a visit occurrence of the roster" });
   }
   return out;
 };
 
+/** Spec rule 3: no visit on a day the client is away (such a day has no occurrence). */
+export const notWhileAway: Rule = (ctx) =>
+  ctx.resolved.flatMap((r) =>
+    !r.occurrence && ctx.roster.awayKeys.has(r.key) ? [{ where: r.key, message: `the client is away on ${r.assignment.date}; no visit may be planned` }] : [],
+  );
+
 /** Every occurrence is either assigned or listed unassigned with a reason; never silently dropped. */
 export const everyOccurrenceAccountedFor: Rule = (ctx) => {
-  const out: Violation[] = [];
+  const out: Finding[] = [];
   const assigned = new Set(ctx.resolved.map((r) => r.key));
   const unassigned = new Map<string, string>();
   for (const u of ctx.schedule.unassigned) {
     const key = occurrenceKey(u.client, u.visit, u.date);
-    if (assigned.has(key)) out.push({ rule: "everyOccurrenceAccountedFor", occurrence: key, message: "is both assigned and listed unassigned" });
-    if (!ctx.occurrenceByKey.has(key)) out.push({ rule: "everyOccurrenceAccountedFor", occurrence: key, message: "is listed unassigned but is not a visit occurrence of the roster" });
-    if (!u.reason.trim()) out.push({ rule: "everyOccurrenceAccountedFor", occurrence: key, message: "is listed unassigned without a reason" });
+    if (assigned.has(key)) out.push({ where: key, message: "is both assigned and listed unassigned" });
+    if (!ctx.occurrenceByKey.has(key)) out.push({ where: key, message: "is listed unassigned but is not a visit occurrence of the roster" });
+    if (!u.reason.trim()) out.push({ where: key, message: "is listed unassigned without a reason" });
     unassigned.set(key, u.reason);
   }
   for (const o of ctx.roster.occurrences)
-    if (!assigned.has(o.key) && !unassigned.has(o.key))
-      out.push({ rule: "everyOccurrenceAccountedFor", occurrence: o.key, message: "is neither assigned nor listed unassigned" });
+    if (!assigned.has(o.key) && !unassigned.has(o.key)) out.push({ where: o.key, message: "is neither assigned nor listed unassigned" });
   return out;
 };
 
@@ -59,7 +86,7 @@ export const durationMatches: Rule = (ctx) =>
     const o = r.occurrence;
     const planned = r.assignment.end - r.assignment.start;
     return o && planned !== o.duration
-      ? [{ rule: "durationMatches", occurrence: r.key, message: `lasts ${planned} min, the visit takes ${o.duration} min` }]
+      ? [{ where: r.key, amount: Math.abs(planned - o.duration), unit: "minutes" as const, message: `lasts ${planned} min, the visit takes ${o.duration} min` }]
       : [];
   });
 
@@ -70,9 +97,10 @@ export const withinShift: Rule = (ctx) =>
       if (!c || !r.occurrence) return [];
       const start = r.starts[k]!;
       const end = start + r.occurrence.duration;
-      return shiftContaining(c.shifts, start, end) >= 0
-        ? []
-        : [{ rule: "withinShift", occurrence: r.key, caregiver: c.id, message: `${span(ctx, start, end)} is not inside a shift of ${c.id}` }];
+      if (shiftContaining(c.shifts, start, end) >= 0) return [];
+      // how far the visit sticks out of the nearest shift
+      const outside = Math.min(...c.shifts.map((s) => Math.max(0, s.start - start) + Math.max(0, end - s.end)), r.occurrence.duration);
+      return [{ where: r.key, who: c.id, amount: outside, unit: "minutes" as const, message: `${span(ctx, start, end)} is not inside a shift of ${c.id}` }];
     }),
   );
 
@@ -80,11 +108,9 @@ export const withinShift: Rule = (ctx) =>
 export const hasRequiredSkills: Rule = (ctx) =>
   ctx.resolved.flatMap((r) =>
     r.caregivers.flatMap((c) => {
-      if (!c || !r.occurrence) return [];
+      if (!c || !r.occurrence || holdsSkills(c, r.occurrence)) return [];
       const missing = r.occurrence.skills.filter((s) => !c.skills.has(s));
-      return missing.length
-        ? [{ rule: "hasRequiredSkills", occurrence: r.key, caregiver: c.id, message: `${c.id} lacks the skill ${missing.join(", ")}` }]
-        : [];
+      return [{ where: r.key, who: c.id, message: `${c.id} lacks the skill ${missing.join(", ")}` }];
     }),
   );
 
@@ -92,9 +118,7 @@ export const hasRequiredSkills: Rule = (ctx) =>
 export const notExcluded: Rule = (ctx) =>
   ctx.resolved.flatMap((r) =>
     r.caregivers.flatMap((c) =>
-      c && r.occurrence && ctx.roster.clients[r.occurrence.client]!.excluded.has(c.index)
-        ? [{ rule: "notExcluded", occurrence: r.key, caregiver: c.id, message: `client ${r.assignment.client} has excluded ${c.id}` }]
-        : [],
+      c && r.occurrence && !notExcludedBy(ctx.roster, c, r.occurrence) ? [{ where: r.key, who: c.id, message: `client ${r.assignment.client} has excluded ${c.id}` }] : [],
     ),
   );
 
@@ -104,18 +128,17 @@ export const staffCount: Rule = (ctx) =>
     if (!r.occurrence) return [];
     const ids = r.assignment.caregivers;
     const distinct = new Set(ids).size;
-    if (distinct !== ids.length)
-      return [{ rule: "staffCount", occurrence: r.key, message: `names a caregiver twice (${ids.join(", ")})` }];
+    if (distinct !== ids.length) return [{ where: r.key, message: `names a caregiver twice (${ids.join(", ")})` }];
     return distinct === r.occurrence.staff
       ? []
-      : [{ rule: "staffCount", occurrence: r.key, message: `has ${distinct} caregiver(s), the visit needs ${r.occurrence.staff}` }];
+      : [{ where: r.key, amount: Math.abs(r.occurrence.staff - distinct), unit: "caregivers" as const, message: `has ${distinct} caregiver(s), the visit needs ${r.occurrence.staff}` }];
   });
 
 /** Spec rule 2: with dubbelbemanning both caregivers start together. */
 export const simultaneousStart: Rule = (ctx) =>
   ctx.resolved.flatMap((r) =>
     new Set(r.starts).size > 1
-      ? [{ rule: "simultaneousStart", occurrence: r.key, message: `the caregivers start at different times (${r.starts.map((s) => localClock(ctx.roster, s)).join(" and ")})` }]
+      ? [{ where: r.key, amount: Math.max(...r.starts) - Math.min(...r.starts), unit: "minutes" as const, message: `the caregivers start at different times (${r.starts.map((s) => localClock(ctx.roster, s)).join(" and ")})` }]
       : [],
   );
 
@@ -127,11 +150,11 @@ export const startInWindow: Rule = (ctx) =>
     const bad = r.starts.find((s) => s < o.earliest || s > o.latest);
     return bad === undefined
       ? []
-      : [{ rule: "startInWindow", occurrence: r.key, message: `starts ${localTime(ctx.roster, bad)}, outside its window ${localClock(ctx.roster, o.earliest)}-${localClock(ctx.roster, o.latest)}` }];
+      : [{ where: r.key, amount: bad < o.earliest ? o.earliest - bad : bad - o.latest, unit: "minutes" as const, message: `starts ${localTime(ctx.roster, bad)}, outside its window ${localClock(ctx.roster, o.earliest)}-${localClock(ctx.roster, o.latest)}` }];
   });
 
-/** Spec rule 3: minGapAfter: at least N minutes after the start of the same day's other visit (when both are planned). */
-export const minGapAfterKept: Rule = (ctx) => {
+/** Spec rule 3: at least N minutes after the start of the same day's other visit (when both are planned). */
+export const minGapAfter: Rule = (ctx) => {
   const startByKey = new Map(ctx.resolved.map((r) => [r.key, r.assignment.start]));
   return ctx.resolved.flatMap((r) => {
     const gap = r.occurrence?.gapAfter;
@@ -139,51 +162,63 @@ export const minGapAfterKept: Rule = (ctx) => {
     const other = ctx.roster.occurrences[gap.occurrence]!;
     const otherStart = startByKey.get(other.key);
     if (otherStart === undefined || r.assignment.start - otherStart >= gap.minutes) return [];
-    return [{ rule: "minGapAfter", occurrence: r.key, message: `starts ${r.assignment.start - otherStart} min after ${other.key}, needs at least ${gap.minutes}` }];
+    const after = r.assignment.start - otherStart;
+    return [{ where: r.key, amount: gap.minutes - after, unit: "minutes" as const, message: `starts ${after} min after ${other.key}, needs at least ${gap.minutes}` }];
   });
 };
 
-/** Spec rule 4: a caregiver's visits do not overlap, and consecutive visits leave the travel time between them. */
-export const noOverlapAndTravel: Rule = (ctx) => {
-  const out: Violation[] = [];
+/** Consecutive visits of each caregiver, with their caregiver's id (the pairs rule 4 reads). */
+function consecutiveStops(ctx: ValidationContext, each: (a: Stop, b: Stop, id: string) => Finding | null): Finding[] {
+  const out: Finding[] = [];
   ctx.stops.forEach((stops, cg) => {
     const id = ctx.roster.caregivers[cg]!.id;
     for (let i = 1; i < stops.length; i++) {
-      const a = stops[i - 1]!;
-      const b = stops[i]!;
-      const need = ctx.travel.between(a.client, b.client);
-      if (b.start < a.end)
-        out.push({ rule: "noOverlap", occurrence: b.key, caregiver: id, message: `${id} is still at ${a.key} until ${localClock(ctx.roster, a.end)} when this visit starts ${localClock(ctx.roster, b.start)}` });
-      else if (b.start - a.end < need)
-        out.push({ rule: "travelTime", occurrence: b.key, caregiver: id, message: `${id} has ${b.start - a.end} min from ${a.key} to this visit, travel takes ${need} min` });
+      const f = each(stops[i - 1]!, stops[i]!, id);
+      if (f) out.push(f);
     }
   });
   return out;
-};
+}
+
+/** Spec rule 4: a caregiver's visits do not overlap. */
+export const noOverlap: Rule = (ctx) =>
+  consecutiveStops(ctx, (a, b, id) =>
+    b.start < a.end
+      ? { where: b.key, who: id, amount: a.end - b.start, unit: "minutes", message: `${id} is still at ${a.key} until ${localClock(ctx.roster, a.end)} when this visit starts ${localClock(ctx.roster, b.start)}` }
+      : null,
+  );
+
+/** Spec rule 4: consecutive visits leave the travel time between them. */
+export const travelTime: Rule = (ctx) =>
+  consecutiveStops(ctx, (a, b, id) => {
+    const need = ctx.travel.between(a.client, b.client);
+    const has = b.start - a.end;
+    return has >= 0 && has < need
+      ? { where: b.key, who: id, amount: need - has, unit: "minutes", message: `${id} has ${has} min from ${a.key} to this visit, travel takes ${need} min` }
+      : null;
+  });
 
 /** Spec rule 4: a shift with a break has room for it, free of visits and travel, starting in its window. */
-export const breakHasRoom: Rule = (ctx) => {
-  const out: Violation[] = [];
-  ctx.stops.forEach((stops, cg) => {
+export const breakHasRoom: Rule = (ctx) =>
+  ctx.stops.flatMap((stops, cg) => {
     const c = ctx.roster.caregivers[cg]!;
-    for (const shift of c.shifts) {
-      if (!shift.break) continue;
+    return c.shifts.flatMap((shift) => {
+      if (!shift.break) return [];
       const inside = stops.filter((s) => s.start < shift.end && s.end > shift.start);
-      if (!breakFits(shift, inside, ctx.travel))
-        out.push({ rule: "breakHasRoom", caregiver: c.id, message: `no room for ${c.id}'s ${shift.break.minutes}-minute break starting ${localClock(ctx.roster, shift.break.earliest)}-${localClock(ctx.roster, shift.break.latest)} in the shift of ${shift.date}` });
-    }
+      return breakFits(shift, inside, ctx.travel)
+        ? []
+        : [{ who: c.id, amount: shift.break.minutes, unit: "minutes" as const, message: `no room for ${c.id}'s ${shift.break.minutes}-minute break starting ${localClock(ctx.roster, shift.break.earliest)}-${localClock(ctx.roster, shift.break.latest)} in the shift of ${shift.date}` }];
+    });
   });
-  return out;
-};
 
 /** Spec rule 5: visit plus travel minutes stay within maxMinutes. */
-export const maxMinutesKept: Rule = (ctx) =>
+export const maxMinutes: Rule = (ctx) =>
   ctx.stops.flatMap((stops, cg) => {
     const c = ctx.roster.caregivers[cg]!;
     if (c.maxMinutes === undefined) return [];
     const worked = stops.reduce((sum, s) => sum + (s.end - s.start), 0) + travelOfStops(stops, c.shifts, ctx.travel);
     return worked > c.maxMinutes
-      ? [{ rule: "maxMinutes", caregiver: c.id, message: `${c.id} works ${worked} min (visits and travel), at most ${c.maxMinutes}` }]
+      ? [{ who: c.id, amount: worked - c.maxMinutes, unit: "minutes" as const, message: `${c.id} works ${worked} min (visits and travel), at most ${c.maxMinutes}` }]
       : [];
   });
 
@@ -196,7 +231,7 @@ export const pinsKept: Rule = (ctx) => {
     const r = byKey.get(o.key);
     const missing = ids.filter((id) => !r?.assignment.caregivers.includes(id));
     return missing.length
-      ? [{ rule: "pinsKept", occurrence: o.key, caregiver: missing[0]!, message: `is pinned to ${ids.join(" and ")}, the schedule has ${r ? r.assignment.caregivers.join(" and ") : "it unassigned"}` }]
+      ? [{ where: o.key, who: missing[0]!, message: `is pinned to ${ids.join(" and ")}, the schedule has ${r ? r.assignment.caregivers.join(" and ") : "it unassigned"}` }]
       : [];
   });
 };
@@ -205,6 +240,7 @@ export const pinsKept: Rule = (ctx) => {
 export const HARD_RULES: readonly Rule[] = [
   knownCaregivers,
   assignmentsAreOccurrences,
+  notWhileAway,
   everyOccurrenceAccountedFor,
   durationMatches,
   withinShift,
@@ -213,9 +249,15 @@ export const HARD_RULES: readonly Rule[] = [
   staffCount,
   simultaneousStart,
   startInWindow,
-  minGapAfterKept,
-  noOverlapAndTravel,
+  minGapAfter,
+  noOverlap,
+  travelTime,
   breakHasRoom,
-  maxMinutesKept,
+  maxMinutes,
   pinsKept,
 ];
+
+/** Runs every hard rule; a schedule is valid when the list is empty. */
+export function validateSchedule(roster: Roster, schedule: Schedule, travel?: TravelMatrix): Violation[] {
+  return runRules(HARD_RULES, buildContext(roster, schedule, travel));
+}
