@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from "express";
+import { DEFAULTS } from "../src/common/defaults.js";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -45,7 +46,6 @@ interface Route {
   handle: Handler;
 }
 
-const DEFAULT_TIME_LIMIT: Record<RunKind, number> = { homecare: 60, calls: 60 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -104,7 +104,7 @@ export function createApp(options: AppOptions): express.Express {
   };
   const jobOptions = (req: Request, kind: RunKind): JobOptions => {
     const q = query(S.jobQuery, req);
-    return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULT_TIME_LIMIT[kind], seed: q.seed ?? 1 };
+    return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULTS[kind].timeLimitSeconds, seed: q.seed ?? DEFAULTS.seed };
   };
   const submit = (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => {
     const run = store.createRun(owner, kind, name, JSON.stringify(input), options);

@@ -1,9 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { BrokenRulesError } from "../solver/common/broken-rules.js";
 import type { SolveProgress } from "../solver/homecare/search.js";
 import { runHomecare } from "../solver/homecare/run.js";
-import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
+import { runStaffing } from "../solver/calls/run.js";
 import type { StaffingProgress } from "../solver/calls/staffing.js";
-import { formatViolation } from "../src/common/violation.js";
 import { rosterToCsv, staffingFile } from "../src/calls/io.js";
 import { scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { readCallsInput, readHomecareInput, type StoredInput } from "./inputs.js";
@@ -88,8 +88,8 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
       },
     };
   } catch (e) {
-    if (!(e instanceof RosterRuleError)) throw e;
-    return { type: "failed", error: `no roster keeps every rule with these nurses and contracts: ${e.violations.slice(0, 5).map(formatViolation).join("; ")}` };
+    if (!(e instanceof BrokenRulesError)) throw e;
+    return { type: "failed", error: e.message };
   }
 }
 

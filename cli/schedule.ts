@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEFAULTS } from "../src/common/defaults.js";
 import type { SolveProgress } from "../solver/homecare/search.js";
 import { runHomecare } from "../solver/homecare/run.js";
 import { compareMetrics } from "../src/homecare/compare.js";
@@ -18,8 +19,8 @@ export function scheduleCommand(args: string[], io: CliIo): number {
     options: {
       out: { type: "string", short: "o" },
       csv: { type: "string" },
-      "time-limit": { type: "string", default: "60" },
-      seed: { type: "string", default: "1" },
+      "time-limit": { type: "string", default: String(DEFAULTS.homecare.timeLimitSeconds) },
+      seed: { type: "string", default: String(DEFAULTS.seed) },
       compare: { type: "string" },
       top: { type: "string", default: "15" },
       quiet: { type: "boolean", short: "q" },

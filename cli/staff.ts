@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
+import { BrokenRulesError } from "../solver/common/broken-rules.js";
+import { DEFAULTS } from "../src/common/defaults.js";
 import { backtest } from "../src/calls/forecast.js";
 import { callDemand } from "../src/calls/forecast.js";
-import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
+import { runStaffing } from "../solver/calls/run.js";
 import type { StaffingProgress } from "../solver/calls/staffing.js";
 import type { CallsSources } from "../src/calls/normalize.js";
 import { formatStaffing } from "../src/calls/report.js";
@@ -32,8 +34,8 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
       csv: { type: "string" },
       history: { type: "string" },
       forecast: { type: "string" },
-      "time-limit": { type: "string", default: "60" },
-      seed: { type: "string", default: "1" },
+      "time-limit": { type: "string", default: String(DEFAULTS.calls.timeLimitSeconds) },
+      seed: { type: "string", default: String(DEFAULTS.seed) },
       json: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     },
@@ -47,7 +49,7 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
   try {
     run = await runStaffing(problem, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
   } catch (e) {
-    if (!(e instanceof RosterRuleError)) throw e;
+    if (!(e instanceof BrokenRulesError)) throw e;
     bar?.end();
     io.err("no roster keeps every rule with these nurses and contracts:");
     for (const v of e.violations.slice(0, 20)) io.err(`  ${formatViolation(v)}`);

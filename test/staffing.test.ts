@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { BrokenRulesError } from "../solver/common/broken-rules.js";
 import { describe, expect, it } from "vitest";
 import type { CallRow, NurseShift } from "../src/calls/model.js";
 import { normalizeCalls } from "../src/calls/normalize.js";
@@ -12,7 +13,7 @@ import { toRosterShifts } from "../src/calls/rules.js";
 import { callsInputSchema, type CallsInput } from "../src/calls/schema.js";
 import { absToIso, addDays } from "../src/common/time.js";
 import { backtest, fitForecast, historyGaps } from "../src/calls/forecast.js";
-import { RosterRuleError, runStaffing } from "../solver/calls/run.js";
+import { runStaffing } from "../solver/calls/run.js";
 
 /** Local hour labels of a period's days, the repeated hour twice on the day clocks go back. */
 function hourLabels(start: string, days: number): string[] {
@@ -252,8 +253,8 @@ describe("kontinuum staff: solver", () => {
           expect(validateStaffing(p, toRosterShifts(p, run.solution.shifts))).toEqual([]);
         } catch (e) {
           // only a contract that no combination of the nurse's shifts can meet may stop it, and it must say so
-          expect(e).toBeInstanceOf(RosterRuleError);
-          expect((e as RosterRuleError).violations.every((v) => v.rule === "contractKept")).toBe(true);
+          expect(e).toBeInstanceOf(BrokenRulesError);
+          expect((e as BrokenRulesError).violations.every((v) => v.rule === "contractKept")).toBe(true);
           throw e;
         }
       }),

@@ -106,10 +106,11 @@ $("homecare-form").addEventListener("submit", (e) => {
   void guarded(async () => {
     const roster = (await fileText("roster-file"))!;
     const before = await fileText("before-file");
-    const seconds = $<HTMLInputElement>("homecare-time").value || "30";
+    // an empty field leaves the time limit to the server's default
+    const seconds = $<HTMLInputElement>("homecare-time").value;
     show("homecare-result", false);
     show("calls-result", false);
-    const job = await follow(await postJson<Job>(`/v1/homecare/jobs?timeLimitSeconds=${encodeURIComponent(seconds)}`, roster));
+    const job = await follow(await postJson<Job>(`/v1/homecare/jobs${seconds ? `?timeLimitSeconds=${encodeURIComponent(seconds)}` : ""}`, roster));
     await showSchedule(job, JSON.parse(roster) as object, before);
   });
 });
@@ -275,10 +276,10 @@ $("calls-form").addEventListener("submit", (e) => {
     form.set("calls", new Blob([(await fileText("calls-file"))!], { type: "application/json" }), "calls.json");
     const history = await fileText("history-file");
     if (history !== undefined) form.set("history", new Blob([history], { type: "text/csv" }), "history.csv");
-    const seconds = $<HTMLInputElement>("calls-time").value || "60";
+    const seconds = $<HTMLInputElement>("calls-time").value;
     show("homecare-result", false);
     show("calls-result", false);
-    const submitted = (await (await api(`/v1/calls/jobs?timeLimitSeconds=${encodeURIComponent(seconds)}`, { method: "POST", body: form })).json()) as Job;
+    const submitted = (await (await api(`/v1/calls/jobs${seconds ? `?timeLimitSeconds=${encodeURIComponent(seconds)}` : ""}`, { method: "POST", body: form })).json()) as Job;
     const job = await follow(submitted);
     await showStaffing(job);
   });

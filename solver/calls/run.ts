@@ -1,5 +1,6 @@
 import type { CallsProblem, Demand, NurseShift } from "../../src/calls/model.js";
 import type { Violation } from "../../src/common/violation.js";
+import { BrokenRulesError } from "../common/broken-rules.js";
 import { toRosterShifts, validateStaffing } from "../../src/calls/rules.js";
 import { callDemand } from "../../src/calls/forecast.js";
 import { IntervalQueues } from "../../src/calls/queues.js";
@@ -17,19 +18,13 @@ export interface StaffingRun {
   seconds: number;
 }
 
-export class RosterRuleError extends Error {
-  constructor(readonly violations: Violation[]) {
-    super(`the roster breaks ${violations.length} hard rule(s); the first: ${violations[0]?.message}`);
-  }
-}
-
 export async function runStaffing(problem: CallsProblem, options: StaffingOptions = {}): Promise<StaffingRun> {
   const started = Date.now();
   const demand = callDemand(problem);
   const queues = new IntervalQueues(problem, demand);
   const solution = await solveStaffing(problem, queues, options);
   const violations = validateStaffing(problem, toRosterShifts(problem, solution.shifts));
-  if (violations.length) throw new RosterRuleError(violations);
+  if (violations.length) throw new BrokenRulesError(violations, "no roster keeps every rule with these nurses and contracts");
   const report = staffingReport(problem, queues, solution.shifts);
   let today: StaffingRun["today"] = null;
   if (problem.today) {

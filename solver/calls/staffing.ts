@@ -2,6 +2,7 @@ import { groupBy } from "../../src/common/group.js";
 import type { CallsProblem, NurseShift } from "../../src/calls/model.js";
 import { restKept } from "../../src/calls/rules.js";
 import { placementTable, staffedIntervals, toNurseShift } from "../../src/calls/shifts.js";
+import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
 import { integerBoundsInWorker, solveWithHighs, solveWithJsLp, type IntegerBound, type LpModel, type LpSolution } from "../common/lp.js";
 import type { IntervalQueues } from "../../src/calls/queues.js";
@@ -77,8 +78,8 @@ interface Slot {
 
 export async function solveStaffing(problem: CallsProblem, queues: IntervalQueues, options: StaffingOptions = {}): Promise<StaffingSolution> {
   const started = Date.now();
-  const timeLimitMs = (options.timeLimitSeconds ?? 60) * 1000;
-  const random = seededRandom(options.seed ?? 1);
+  const timeLimitMs = (options.timeLimitSeconds ?? DEFAULTS.calls.timeLimitSeconds) * 1000;
+  const random = seededRandom(options.seed ?? DEFAULTS.seed);
   const totalOffered = queues.totalOffered;
   const report = (phase: StaffingProgress["phase"], fraction: number, value: number) =>
     options.onProgress?.({ phase, fraction, serviceLevel: totalOffered > 0 ? value / totalOffered : 1, elapsedMs: Date.now() - started });
@@ -153,7 +154,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     report("assign", 0.05, state.value);
 
     // 3. local search
-    const moves = options.moves ?? 300_000;
+    const moves = options.moves ?? DEFAULTS.calls.moves;
     const t0 = 0.3;
     const t1 = 0.005;
     let best = state.feasible ? state.objective : -Infinity;

@@ -1,6 +1,6 @@
 import type { Roster, Schedule } from "../../src/homecare/model.js";
 import { computeMetrics, type Metrics } from "../../src/homecare/figures.js";
-import { formatViolation } from "../../src/common/violation.js";
+import { BrokenRulesError } from "../common/broken-rules.js";
 import { validateSchedule } from "../../src/homecare/rules.js";
 import { solveHomecare, type SolveOptions } from "./search.js";
 import { continuityLowerBound, type ContinuityBound } from "./lowerbound.js";
@@ -20,7 +20,7 @@ export function runHomecare(roster: Roster, options: SolveOptions = {}): Homecar
   const result = solveHomecare(roster, options);
   const violations = validateSchedule(roster, result.schedule);
   if (violations.length)
-    throw new Error(`the optimizer produced a schedule that breaks a hard rule (a bug): ${violations.slice(0, 5).map(formatViolation).join("; ")}`);
+    throw new BrokenRulesError(violations, "the optimizer produced a schedule that breaks a hard rule (a bug)");
   const metrics = { ...computeMetrics(roster, result.schedule), lowerBound: continuityLowerBound(roster) };
   return { schedule: result.schedule, metrics, iterations: result.iterations, elapsedMs: result.elapsedMs };
 }

@@ -1,5 +1,6 @@
 import type { Occurrence, Roster, Schedule } from "../../src/homecare/model.js";
 import { koladaClients } from "../../src/homecare/figures.js";
+import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
 import { TravelMatrix } from "../../src/homecare/travel.js";
 import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
@@ -171,15 +172,15 @@ function coverage(roster: Roster): Int32Array[] {
 
 export function solveHomecare(roster: Roster, options: SolveOptions = {}): SolveResult {
   const started = Date.now();
-  const limitMs = (options.timeLimitSeconds ?? 30) * 1000;
-  const random = seededRandom(options.seed ?? 1);
+  const limitMs = (options.timeLimitSeconds ?? DEFAULTS.homecare.timeLimitSeconds) * 1000;
+  const random = seededRandom(options.seed ?? DEFAULTS.seed);
   const travel = new TravelMatrix(roster.clients, roster.travel);
   const plan = new Plan(roster, travel);
   const { state } = plan;
   const cover = coverage(roster);
   const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const candidates = candidatesByDay(state);
-  const moves = options.moves ?? 300_000;
+  const moves = options.moves ?? DEFAULTS.homecare.moves;
   let iterations = 0;
   const report = (phase: SolveProgress["phase"]) =>
     options.onProgress?.({
