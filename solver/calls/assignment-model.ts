@@ -1,4 +1,5 @@
 import { groupBy } from "../../src/common/group.js";
+import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
 import type { CallsProblem } from "../../src/calls/model.js";
 import type { ShiftPlacement } from "../../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "../common/lp.js";
@@ -86,11 +87,11 @@ export function assignmentModel(problem: CallsProblem, groups: readonly ShiftGro
     // the counted shifts may not carry everyone to −10 %: the shortfall below it is allowed but dear
     const short = `short_${n}`;
     variables.push(
-      { name: over, objective: -softWeight, upper: 0.05 * c },
-      { name: under, objective: -softWeight, upper: 0.05 * c },
-      { name: short, objective: -hardWeight, upper: 0.9 * c },
+      { name: over, objective: -softWeight, upper: CONTRACT_AIM * c },
+      { name: under, objective: -softWeight, upper: CONTRACT_AIM * c },
+      { name: short, objective: -hardWeight, upper: (1 - CONTRACT_BAND) * c },
     );
-    rows.push({ name: `contract_${n}`, terms: [...own.map((s): [string, number] => [s.name, s.placement.paidMinutes]), [over, -1], [under, 1], [short, 1]], min: 0.95 * c, max: 1.05 * c });
+    rows.push({ name: `contract_${n}`, terms: [...own.map((s): [string, number] => [s.name, s.placement.paidMinutes]), [over, -1], [under, 1], [short, 1]], min: (1 - CONTRACT_AIM) * c, max: (1 + CONTRACT_AIM) * c });
   });
   return { model: { sense: "max", variables, rows }, y };
 }

@@ -4,7 +4,8 @@ import { BrokenRulesError } from "../common/broken-rules.js";
 import { toRosterShifts, validateStaffing } from "../../src/calls/rules.js";
 import { callDemand } from "../../src/calls/forecast.js";
 import { IntervalQueues } from "../../src/calls/queues.js";
-import { placeBreaks, solveStaffing, type StaffingOptions, type StaffingSolution } from "./staffing.js";
+import { placeBreaks } from "./breaks.js";
+import { solveStaffing, type StaffingOptions, type StaffingSolution } from "./staffing.js";
 import { staffingReport, type StaffingReport } from "../../src/calls/figures.js";
 
 /** The 1177 pipeline after parsing: demand → queues → shifts → validation → figures (and today's roster, scored the same way). */

@@ -1,4 +1,5 @@
 import { groupBy } from "../../src/common/group.js";
+import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
 import type { CallsProblem } from "../../src/calls/model.js";
 import { templatePaidMinutes } from "../../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "../common/lp.js";
@@ -52,7 +53,7 @@ export function envelopeSlopes(values: readonly number[]): number[] {
  * roster that meets the aim. Its LP relaxation is looser: a contract met in whole shifts is where it
  * loses (89.7 against 89.1 % on the bundled region).
  */
-export function countModel(problem: CallsProblem, queues: IntervalQueues, options: readonly ShiftOption[], bound: boolean, tolerance = bound ? 0.1 : 0.05): LpModel {
+export function countModel(problem: CallsProblem, queues: IntervalQueues, options: readonly ShiftOption[], bound: boolean, tolerance = bound ? CONTRACT_BAND : CONTRACT_AIM): LpModel {
   const maxNurses = problem.nurses.length;
   const variables: LpVariable[] = [];
   const rows: LpRow[] = [];
@@ -85,7 +86,7 @@ export function countModel(problem: CallsProblem, queues: IntervalQueues, option
     problem,
     byDayTemplate,
     ranges,
-    bound ? null : { floor: problem.nurses.map((n) => paidRange(problem, n.index, 0.1)), softWeight: SOFT_WEIGHT, hardWeight: HARD_WEIGHT },
+    bound ? null : { floor: problem.nurses.map((n) => paidRange(problem, n.index, CONTRACT_BAND)), softWeight: SOFT_WEIGHT, hardWeight: HARD_WEIGHT },
     bound,
   );
   variables.push(...classes.variables);

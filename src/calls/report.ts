@@ -1,4 +1,5 @@
 import type { StaffingReport, StaffingSummary } from "./figures.js";
+import { CONTRACT_AIM } from "./rules.js";
 import { table } from "../common/table.js";
 import type { CallsProblem } from "./model.js";
 
@@ -8,7 +9,7 @@ const pct = (x: number | null, digits = 1) => (x === null ? "-" : `${(x * 100).t
 const secs = (x: number | null) => (x === null ? "-" : `${Math.round(x)} s`);
 
 function rows(s: StaffingSummary, intervals: number, violations: number): string[] {
-  const within5 = s.nurses.filter((n) => Math.abs(n.deviation) <= 0.05 + 1e-9).length;
+  const within5 = s.nurses.filter((n) => Math.abs(n.deviation) <= CONTRACT_AIM + 1e-9).length;
   return [
     pct(s.serviceLevel),
     `${Math.round(s.paymentStep.paymentShare * 100)} % (step ${Math.round(s.paymentStep.atLeast * 100)} %)`,
