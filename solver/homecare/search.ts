@@ -1,11 +1,13 @@
-import type { Occurrence, Roster, Schedule } from "../../src/homecare/model.js";
-import { koladaClients } from "../../src/homecare/figures.js";
+import type { Roster, Schedule } from "../../src/homecare/model.js";
 import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
 import { TravelMatrix } from "../../src/homecare/travel.js";
-import { byDifficulty, candidatesByDay, construct, insertOccurrence, toSchedule } from "./construct.js";
-import { mayServe } from "../../src/homecare/rules.js";
-import { lowerBound, RouteState } from "./routes.js";
+import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
+import { byDifficulty, candidatesByDay, construct, toSchedule } from "./construct.js";
+import { Moves } from "./moves.js";
+import { Plan } from "./plan.js";
+import { TeamFirst } from "./ranking.js";
+import type { RouteState } from "./routes.js";
 import { planTeams } from "./team-plan.js";
 
 /**
@@ -46,14 +48,7 @@ export interface SolveResult {
   elapsedMs: number;
 }
 
-const W_UNASSIGNED = 1_000_000;
-const W_DISTINCT_COUNTED = 3_000;
-const W_DISTINCT = 1_000;
-const W_CONTACT = 40;
-const W_PREFERRED = 10;
-const W_LANGUAGE = 10;
-const W_TRAVEL = 3;
-// annealing temperatures, in objective units (a distinct caregiver costs 1000-3000)
+/** Annealing temperatures, in objective units (a distinct caregiver costs 1,000-3,000, a travel minute 3). */
 const T_START = 600;
 const T_END = 5;
 /**
@@ -62,113 +57,10 @@ const T_END = 5;
  * was worse than 0.7 (5.82 against 5.68).
  */
 const CONSOLIDATE_SHARE = 0.7;
-/**
- * Minutes around a visit's window in which a busy team member's other visits are ejected (at most
- * three): at the peaks a caregiver's visits run back to back, and a wider margin reached three
- * visits before the one in the way (80 clients: 5.23 at 30 minutes against 5.35 at 90).
- */
-const EJECT_MARGIN = 30;
-
-type JournalEntry = { placed: boolean; o: Occurrence; cgs: number[]; start: number };
-
-/** RouteState plus the objective's bookkeeping and an undo journal. */
-class Plan {
-  readonly state: RouteState;
-  readonly counts: Int32Array[]; // client -> caregiver -> continuity visits
-  readonly distinct: Int32Array;
-  readonly weight: Float64Array;
-  unassigned: number;
-  prefCost = 0;
-  /** Σ weight × distinct and Σ visit minutes of placed visits, kept as moves happen (read on every move) */
-  distinctWeighted = 0;
-  visitMinutes = 0;
-  journal: JournalEntry[] = [];
-
-  constructor(readonly roster: Roster, travel: TravelMatrix) {
-    this.state = new RouteState(roster, travel);
-    this.counts = roster.clients.map(() => new Int32Array(roster.caregivers.length));
-    this.distinct = new Int32Array(roster.clients.length);
-    const counted = koladaClients(roster);
-    this.weight = Float64Array.from(roster.clients, (c) => (counted.has(c.index) ? W_DISTINCT_COUNTED : W_DISTINCT));
-    this.unassigned = roster.occurrences.length;
-  }
-
-  /** Preference cost of a team on an occurrence: kontaktperson, preferred caregivers, language. */
-  preference(o: Occurrence, cgs: readonly number[]): number {
-    const client = this.roster.clients[o.client]!;
-    let cost = 0;
-    if (client.contactPerson !== undefined && !cgs.includes(client.contactPerson)) cost += W_CONTACT;
-    if (client.preferred.length && !cgs.some((c) => client.preferred.includes(c))) cost += W_PREFERRED;
-    if (client.language && !cgs.some((c) => this.roster.caregivers[c]!.languages.has(client.language!))) cost += W_LANGUAGE;
-    return cost;
-  }
-
-  private account(o: Occurrence, cgs: readonly number[], sign: 1 | -1): void {
-    this.unassigned -= sign;
-    this.prefCost += sign * this.preference(o, cgs);
-    this.visitMinutes += sign * o.duration * cgs.length;
-    if (o.kind !== "care") return;
-    const counts = this.counts[o.client]!;
-    for (const cg of cgs) {
-      const before = counts[cg]!;
-      counts[cg] = before + sign;
-      if ((before === 0 && sign === 1) || (before === 1 && sign === -1)) {
-        this.distinct[o.client]! += sign;
-        this.distinctWeighted += sign * this.weight[o.client]!;
-      }
-    }
-  }
-
-  place(o: Occurrence, cgs: readonly number[], start: number): void {
-    this.state.place(cgs, o, start);
-    this.account(o, cgs, 1);
-    this.journal.push({ placed: true, o, cgs: [...cgs], start });
-  }
-
-  remove(o: Occurrence): void {
-    const cgs = [...this.state.assigned[o.index]!];
-    const start = this.state.start[o.index]!;
-    this.state.remove(o);
-    this.account(o, cgs, -1);
-    this.journal.push({ placed: false, o, cgs, start });
-  }
-
-  /** Inserts with the given caregiver order, recording the move. */
-  insert(o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
-    return insertOccurrence(this.state, o, ordered, fixed, (occ, cgs, start) => this.place(occ, cgs, start));
-  }
-
-  undoTo(mark: number): void {
-    while (this.journal.length > mark) {
-      const e = this.journal.pop()!;
-      if (e.placed) {
-        this.state.remove(e.o);
-        this.account(e.o, e.cgs, -1);
-      } else {
-        this.state.place(e.cgs, e.o, e.start);
-        this.account(e.o, e.cgs, 1);
-      }
-    }
-  }
-
-  /** route travel: the caregivers' worked minutes less the visits themselves */
-  travelMinutes(): number {
-    let worked = 0;
-    for (const w of this.state.worked) worked += w;
-    return worked - this.visitMinutes;
-  }
-
-  objective(): number {
-    return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + W_TRAVEL * this.travelMinutes();
-  }
-}
-
-/** How many of a client's visits each caregiver could do at all (shift and eligibility): team material. */
-function coverage(roster: Roster): Int32Array[] {
-  const cover = roster.clients.map(() => new Int32Array(roster.caregivers.length));
-  for (const o of roster.occurrences) for (const c of roster.caregivers) if (mayServe(roster, c, o)) cover[o.client]![c.index]!++;
-  return cover;
-}
+/** Repair the unassigned every this many moves while any are left. */
+const REPAIR_EVERY = 500;
+/** Progress at most this often (milliseconds): the CLI's bar and the API's job status. */
+const PROGRESS_MS = 250;
 
 export function solveHomecare(roster: Roster, options: SolveOptions = {}): SolveResult {
   const started = Date.now();
@@ -177,10 +69,11 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const travel = new TravelMatrix(roster.clients, roster.travel);
   const plan = new Plan(roster, travel);
   const { state } = plan;
-  const cover = coverage(roster);
+  const ranking = new TeamFirst(roster, plan, travel);
   const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const candidates = candidatesByDay(state);
   const moves = options.moves ?? DEFAULTS.homecare.moves;
+  const search = new Moves(roster, plan, ranking, candidates, pinned, random);
   let iterations = 0;
   const report = (phase: SolveProgress["phase"]) =>
     options.onProgress?.({
@@ -192,146 +85,28 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       fraction: Math.min(1, Math.max(iterations / moves, (Date.now() - started) / limitMs)),
     });
 
-  // the planned teams guide the construction; the search after it works from the actual teams
-  let planRank: Map<number, number>[] | null = planTeams(roster, state, travel, plan.weight).map((team) => new Map(team.map((cg, k) => [cg, k])));
-
-  /** Team-first order: the planned team, kontaktperson, the client's current team, then who could serve most of its visits. */
-  const teamFirst = (o: Occurrence, cgs: number[], avoid = -1): number[] => {
-    const client = roster.clients[o.client]!;
-    const counts = plan.counts[o.client]!;
-    const covers = cover[o.client]!;
-    const stops = state.stops;
-    const score = (cg: number) => {
-      let s = covers[cg]! * 100 + counts[cg]! * 1000;
-      if (counts[cg]! > 0) s += 1_000_000;
-      if (cg === client.contactPerson) s += 3_000_000;
-      if (client.preferred.includes(cg)) s += 20_000;
-      if (client.language && roster.caregivers[cg]!.languages.has(client.language)) s += 20_000;
-      const rank = planRank?.[o.client]!.get(cg);
-      // a planned member before anyone new to the client (the kontaktperson and the current team still first)
-      if (rank !== undefined) s += 500_000 - 10_000 * rank;
-      if (cg === avoid) s -= 10_000_000;
-      const list = stops[cg]!;
-      const prev = list[lowerBound(list, o.earliest) - 1];
-      if (prev && o.earliest - prev.end < 180) s -= 30 * travel.between(prev.client, o.client);
-      return s;
-    };
-    // scores in a buffer indexed by caregiver, not as pairs: this runs on every insertion of the search
-    for (const cg of cgs) scoreOf[cg] = score(cg);
-    return [...cgs].sort((a, b) => scoreOf[b]! - scoreOf[a]! || a - b);
-  };
-  const scoreOf = new Float64Array(roster.caregivers.length);
-
+  // phase 0 and 1: the planned teams guide the construction; the search after it works from the actual teams
+  ranking.planRank = planTeams(roster, state, travel, plan.weight).map((team) => new Map(team.map((cg, k) => [cg, k])));
   report("construct");
-  construct(state, byDifficulty(roster.occurrences), teamFirst, (o, cgs, start) => plan.place(o, cgs, start));
+  construct(state, byDifficulty(roster.occurrences), (o, cgs) => ranking.order(o, cgs), (o, cgs, start) => plan.place(o, cgs, start));
   plan.journal = [];
-  planRank = null;
+  ranking.planRank = null;
   report("construct");
 
-  // ---- improvement: large-neighbourhood search over clients' least-used caregivers
-  const clientOccurrences = roster.clients.map(() => [] as Occurrence[]);
-  for (const o of roster.occurrences) clientOccurrences[o.client]!.push(o);
-  let best = plan.objective();
+  // phase 2: large-neighbourhood search over clients' least-used caregivers
+  search.repair();
+  let current = plan.objective();
+  const best = new BestSeen(current, snapshot(state));
+  const temperatureAt = cooling(T_START, T_END, moves);
+  const wall = new Wall(started, limitMs, 64);
   let lastReport = Date.now();
 
-  const reinsert = (o: Occurrence, avoid = -1): boolean =>
-    plan.insert(o, teamFirst(o, candidates(o), avoid), pinned.get(o.index) ?? []);
-
-  /** Places `o` with team member `cg` by ejecting the visits in its way, then re-placing those. */
-  const ejectInto = (o: Occurrence, cg: number): boolean => {
-    const list = state.stops[cg]!;
-    const from = o.earliest - EJECT_MARGIN;
-    const to = o.latest + o.duration + EJECT_MARGIN;
-    const blocking = list.filter((s) => s.end > from && s.start < to && !pinned.has(s.occurrence)).map((s) => roster.occurrences[s.occurrence]!);
-    if (!blocking.length || blocking.length > 3) return false;
-    for (const b of blocking) plan.remove(b);
-    if (!plan.insert(o, [cg], pinned.get(o.index) ?? [])) return false;
-    for (const b of blocking) if (!reinsert(b)) return false;
-    return true;
-  };
-
-  /** Repair: each unassigned occurrence tries every eligible caregiver, ejecting what is in the way. */
-  const repair = () => {
-    for (const o of roster.occurrences) {
-      if (state.start[o.index]! >= 0) continue;
-      const before = plan.objective();
-      for (const cg of teamFirst(o, candidates(o))) {
-        const mark = plan.journal.length;
-        if ((o.staff === 1 ? ejectInto(o, cg) : reinsert(o)) && plan.objective() < before) break;
-        plan.undoTo(mark);
-      }
-      plan.journal = [];
-    }
-    best = plan.objective();
-  };
-  /** Places the moved visits: each with `first` when given, else the team (ejecting what is in the way), else anyone. */
-  const placeMoved = (c: number, moving: Occurrence[], team: number[], avoid: number, first: number | null): boolean => {
-    const counts = plan.counts[c]!;
-    let ok = true;
-    for (const o of moving) {
-      if (first !== null && state.eligible(first, o)) {
-        const inner = plan.journal.length;
-        if (o.staff === 1 ? ejectInto(o, first) : plan.insert(o, [first, ...teamFirst(o, candidates(o), avoid).filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
-        plan.undoTo(inner);
-      }
-      if (reinsert(o, avoid)) continue;
-      const members = team.filter((cg) => cg !== avoid && state.eligible(cg, o)).sort((a, b) => counts[b]! - counts[a]!);
-      let placed = false;
-      for (const cg of members.slice(0, 3)) {
-        const inner = plan.journal.length;
-        if (ejectInto(o, cg)) {
-          placed = true;
-          break;
-        }
-        plan.undoTo(inner);
-      }
-      if (!placed && !reinsert(o)) ok = false;
-    }
-    return ok;
-  };
-
-  /** Takes one of the client's two least-used caregivers away and gives those visits to the rest of its team. */
-  const dropOne = (c: number, team: number[]): boolean => {
-    const victim = team[Math.floor(random() * Math.min(2, team.length))]!;
-    const moving = clientOccurrences[c]!.filter((o) => state.assigned[o.index]!.includes(victim) && !pinned.has(o.index));
-    for (const o of moving) plan.remove(o);
-    return placeMoved(c, moving, team, victim, null);
-  };
-
-  /**
-   * Takes the client's two or three least-used caregivers away and gives their visits to the one
-   * caregiver who could do most of them: the one-off helpers of a client are often at times no team
-   * member works (a weekend, an evening), where one new caregiver can replace several.
-   */
-  const tally = new Int32Array(roster.caregivers.length);
-  const consolidate = (c: number, team: number[]): boolean => {
-    const victims = team.slice(0, Math.min(team.length - 1, 2 + Math.floor(random() * 2)));
-    if (!victims.length) return false;
-    const moving = clientOccurrences[c]!.filter((o) => !pinned.has(o.index) && state.assigned[o.index]!.some((cg) => victims.includes(cg)));
-    const touched: number[] = [];
-    for (const o of moving)
-      for (const cg of candidates(o)) {
-        if (tally[cg]!++ === 0) touched.push(cg);
-      }
-    const counts = plan.counts[c]!;
-    const takers = touched.filter((cg) => !victims.includes(cg)).sort((a, b) => tally[b]! - tally[a]! || counts[b]! - counts[a]! || a - b).slice(0, 3);
-    for (const cg of touched) tally[cg] = 0;
-    if (!takers.length) return false;
-    const taker = takers[Math.floor(random() * takers.length)]!;
-    for (const o of moving) plan.remove(o);
-    return placeMoved(c, moving, team, victims[0]!, taker);
-  };
-
-  repair();
-  let current = plan.objective();
-  best = current;
-  let bestSnapshot = snapshot(state);
-
-  while (iterations < moves && (iterations % 64 !== 0 || Date.now() - started < limitMs)) {
+  while (iterations < moves && !wall.passed(iterations)) {
     iterations++;
-    if (plan.unassigned > 0 && iterations % 500 === 0) {
-      repair();
+    if (plan.unassigned > 0 && iterations % REPAIR_EVERY === 0) {
+      search.repair();
       current = plan.objective();
+      best.cost = current;
     }
     // a client with room to gain, weighted by its weight and distinct count
     const c = pickClient(plan, random);
@@ -342,30 +117,25 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     if (team.length <= 1) continue;
     team.sort((a, b) => counts[a]! - counts[b]! || a - b);
     const mark = plan.journal.length;
-    const ok = random() < CONSOLIDATE_SHARE ? consolidate(c, team) : dropOne(c, team);
+    const ok = random() < CONSOLIDATE_SHARE ? search.consolidate(c, team) : search.dropOne(c, team);
     const value = ok ? plan.objective() : Infinity;
-    // simulated annealing: a worse schedule is kept with probability exp(-delta / T), T cooling over the time limit
-    // cooling by move count, not by the clock, so a seed gives the same schedule on any machine
-    const temperature = T_START * Math.pow(T_END / T_START, iterations / moves);
-    if (value < current || (value < Infinity && random() < Math.exp(-(value - current) / temperature))) {
+    // a worse schedule is kept with probability exp(-delta / T); only a strictly better one skips the draw
+    if (value < current || (value < Infinity && keepsWorse(value - current, temperatureAt(iterations), random))) {
       current = value;
     } else {
       plan.undoTo(mark);
     }
-    if (current < best) {
-      best = current;
-      bestSnapshot = snapshot(state);
-    }
+    best.offer(current, () => snapshot(state));
     plan.journal = [];
-    if (Date.now() - lastReport > 250) {
+    if (Date.now() - lastReport > PROGRESS_MS) {
       lastReport = Date.now();
       report("improve");
     }
   }
   // back to the best schedule seen: lift everything, then place the snapshot (it was a whole valid state)
-  if (plan.objective() > best) {
+  if (plan.objective() > best.cost) {
     for (const o of roster.occurrences) if (state.start[o.index]! >= 0) plan.remove(o);
-    for (const o of roster.occurrences) if (bestSnapshot.start[o.index]! >= 0) plan.place(o, bestSnapshot.assigned[o.index]!, bestSnapshot.start[o.index]!);
+    for (const o of roster.occurrences) if (best.state.start[o.index]! >= 0) plan.place(o, best.state.assigned[o.index]!, best.state.start[o.index]!);
     plan.journal = [];
   }
   report("done");

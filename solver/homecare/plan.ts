@@ -1,0 +1,113 @@
+import type { Occurrence, Roster } from "../../src/homecare/model.js";
+import { koladaClients } from "../../src/homecare/figures.js";
+import type { TravelMatrix } from "../../src/homecare/travel.js";
+import { insertOccurrence } from "./construct.js";
+import { RouteState } from "./routes.js";
+
+/**
+ * The search's objective, lexicographic by weights: unassigned occurrences >> distinct caregivers
+ * per client (Kolada-counted clients weigh most) >> kontaktperson, preferred caregivers, language
+ * >> travel minutes. A distinct caregiver costs as much as 333 travel minutes (1,000 over 3) for
+ * an uncounted client, 1,000 for a counted one: continuity first, travel as the tie-breaker.
+ */
+export const W_UNASSIGNED = 1_000_000;
+export const W_DISTINCT_COUNTED = 3_000;
+export const W_DISTINCT = 1_000;
+export const W_CONTACT = 40;
+export const W_PREFERRED = 10;
+export const W_LANGUAGE = 10;
+export const W_TRAVEL = 3;
+
+type JournalEntry = { placed: boolean; o: Occurrence; cgs: number[]; start: number };
+
+/** RouteState plus the objective's bookkeeping and an undo journal. */
+export class Plan {
+  readonly state: RouteState;
+  readonly counts: Int32Array[]; // client -> caregiver -> continuity visits
+  readonly distinct: Int32Array;
+  readonly weight: Float64Array;
+  unassigned: number;
+  prefCost = 0;
+  /** Σ weight × distinct and Σ visit minutes of placed visits, kept as moves happen (read on every move) */
+  distinctWeighted = 0;
+  visitMinutes = 0;
+  journal: JournalEntry[] = [];
+
+  constructor(readonly roster: Roster, travel: TravelMatrix) {
+    this.state = new RouteState(roster, travel);
+    this.counts = roster.clients.map(() => new Int32Array(roster.caregivers.length));
+    this.distinct = new Int32Array(roster.clients.length);
+    const counted = koladaClients(roster);
+    this.weight = Float64Array.from(roster.clients, (c) => (counted.has(c.index) ? W_DISTINCT_COUNTED : W_DISTINCT));
+    this.unassigned = roster.occurrences.length;
+  }
+
+  /** Preference cost of a team on an occurrence: kontaktperson, preferred caregivers, language. */
+  preference(o: Occurrence, cgs: readonly number[]): number {
+    const client = this.roster.clients[o.client]!;
+    let cost = 0;
+    if (client.contactPerson !== undefined && !cgs.includes(client.contactPerson)) cost += W_CONTACT;
+    if (client.preferred.length && !cgs.some((c) => client.preferred.includes(c))) cost += W_PREFERRED;
+    if (client.language && !cgs.some((c) => this.roster.caregivers[c]!.languages.has(client.language!))) cost += W_LANGUAGE;
+    return cost;
+  }
+
+  private account(o: Occurrence, cgs: readonly number[], sign: 1 | -1): void {
+    this.unassigned -= sign;
+    this.prefCost += sign * this.preference(o, cgs);
+    this.visitMinutes += sign * o.duration * cgs.length;
+    if (o.kind !== "care") return;
+    const counts = this.counts[o.client]!;
+    for (const cg of cgs) {
+      const before = counts[cg]!;
+      counts[cg] = before + sign;
+      if ((before === 0 && sign === 1) || (before === 1 && sign === -1)) {
+        this.distinct[o.client]! += sign;
+        this.distinctWeighted += sign * this.weight[o.client]!;
+      }
+    }
+  }
+
+  place(o: Occurrence, cgs: readonly number[], start: number): void {
+    this.state.place(cgs, o, start);
+    this.account(o, cgs, 1);
+    this.journal.push({ placed: true, o, cgs: [...cgs], start });
+  }
+
+  remove(o: Occurrence): void {
+    const cgs = [...this.state.assigned[o.index]!];
+    const start = this.state.start[o.index]!;
+    this.state.remove(o);
+    this.account(o, cgs, -1);
+    this.journal.push({ placed: false, o, cgs, start });
+  }
+
+  /** Inserts with the given caregiver order, recording the move. */
+  insert(o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
+    return insertOccurrence(this.state, o, ordered, fixed, (occ, cgs, start) => this.place(occ, cgs, start));
+  }
+
+  undoTo(mark: number): void {
+    while (this.journal.length > mark) {
+      const e = this.journal.pop()!;
+      if (e.placed) {
+        this.state.remove(e.o);
+        this.account(e.o, e.cgs, -1);
+      } else {
+        this.state.place(e.cgs, e.o, e.start);
+        this.account(e.o, e.cgs, 1);
+      }
+    }
+  }
+
+  /** route travel: the caregivers' worked minutes less the visits themselves */
+  travelMinutes(): number {
+    let worked = 0;
+    for (const w of this.state.worked) worked += w;
+    return worked - this.visitMinutes;
+  }
+
+  objective(): number {
+    return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + W_TRAVEL * this.travelMinutes();
+  }
+}
