@@ -1,0 +1,45 @@
+import type { Request, Response } from "express";
+import { DEFAULTS } from "../src/common/defaults.js";
+import { query } from "./bodies.js";
+import type { StoredInput } from "./inputs.js";
+import type { JobRunner } from "./jobs.js";
+import { HttpProblem } from "./problem.js";
+import * as S from "./schemas.js";
+import type { JobOptions, RunKind, RunRow, RunStore } from "./store.js";
+
+/** What the route tables share: the store, the job runner, and the few steps every job route takes. */
+export interface ApiContext {
+  store: RunStore;
+  jobs: JobRunner;
+  /** a run as the API shows it: with its result's address once done */
+  jobView: (run: RunRow) => RunRow & { result: string | null };
+  /** the caller's run named in the path, or 404 */
+  runOf: (owner: string, req: Request) => RunRow;
+  /** the job's options from the query, the defaults where absent */
+  jobOptions: (req: Request, kind: RunKind) => JobOptions;
+  /** stores the run, wakes the runner, answers 202 with its Location */
+  submit: (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => void;
+}
+
+export function apiContext(store: RunStore, jobs: JobRunner): ApiContext {
+  const jobView = (run: RunRow) => ({ ...run, result: run.status === "done" ? `/v1/jobs/${run.id}/result` : null });
+  return {
+    store,
+    jobs,
+    jobView,
+    runOf(owner, req) {
+      const run = store.getRun(owner, String(req.params.id));
+      if (!run) throw new HttpProblem(404, `no job ${req.params.id}`);
+      return run;
+    },
+    jobOptions(req, kind) {
+      const q = query(S.jobQuery, req);
+      return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULTS[kind].timeLimitSeconds, seed: q.seed ?? DEFAULTS.seed };
+    },
+    submit(res, owner, kind, name, input, options) {
+      const run = store.createRun(owner, kind, name, JSON.stringify(input), options);
+      jobs.pump();
+      res.status(202).location(`/v1/jobs/${run.id}`).json(jobView(store.getRun(owner, run.id) ?? run));
+    },
+  };
+}
