@@ -106,7 +106,8 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     if (plan.unassigned > 0 && iterations % REPAIR_EVERY === 0) {
       search.repair();
       current = plan.objective();
-      best.cost = current;
+      // a repair that places more is a new best; one that places nothing leaves the best as it was
+      best.offer(current, () => snapshot(state));
     }
     // a client with room to gain, weighted by its weight and distinct count
     const c = pickClient(plan, random);
