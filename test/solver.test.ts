@@ -72,6 +72,18 @@ describe("visits nobody can do", () => {
     expect(schedule.assignments).toHaveLength(6);
   });
 
+  it("the search never ends worse than where it started, though visits stay unassigned (repairs run all along)", () => {
+    const input = smallRosterInput();
+    input.clients[1]!.visits.push({ id: "sondmat", days: "daily", earliest: "09:00", latest: "10:00", durationMinutes: 20, skills: ["peg"] });
+    const roster = normalizeRoster(input);
+    for (const seed of [1, 2, 3, 4]) {
+      const start = solveHomecare(roster, { seed, moves: 0 });
+      const searched = solveHomecare(roster, { seed, moves: 3000 });
+      expect(searched.schedule.unassigned.length).toBe(2);
+      expect(searched.objective).toBeLessThanOrEqual(start.objective);
+    }
+  });
+
   it("the lower bound ignores them and counts the fewest covering caregivers", () => {
     const plain = smallRosterInput({ period: { start: "2026-10-19", days: 2 } });
     expect(continuityLowerBound(normalizeRoster(plain)).perClient).toEqual({ k1: 1, k2: 1 });
