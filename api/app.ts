@@ -35,7 +35,9 @@ export function createApp(options: AppOptions): express.Express {
   // the planner's page: static files with no data in them, so no token; the page asks for one
   app.use(express.static(fileURLToPath(new URL("../web/", import.meta.url)), { index: "index.html" }));
   app.use(bearerAuth(options.tokens));
-  app.use(express.json({ limit: options.bodyLimit }));
+  // strict: false reads any JSON value, so `null` or `"x"` is told "must be a JSON object", not "not valid JSON"
+  // verify sees the decoded body: its size (after any Content-Encoding) decides where a check runs
+  app.use(express.json({ limit: options.bodyLimit, strict: false, verify: (_req, res, buf) => void ((res as express.Response).locals.bodyBytes = buf.length) }));
   app.use(express.raw({ type: "multipart/form-data", limit: options.bodyLimit }));
   app.get("/v1/openapi.json", (_req, res) => {
     res.json(openapi);

@@ -41,7 +41,10 @@ export function homecareBody<K extends string>(body: unknown, schema: z.ZodObjec
 }
 
 export function query<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
-  return inPart("query", () => parseWithSchema(schema, { ...(req.query as object) }));
+  const params = { ...(req.query as Record<string, unknown>) };
+  const repeated = Object.keys(params).filter((k) => Array.isArray(params[k]));
+  if (repeated.length) throw new RequestInputError(repeated.map((k) => ({ in: "query", path: k, message: "is given more than once" })));
+  return inPart("query", () => parseWithSchema(schema, params));
 }
 
 /** A body of one of the route's content types, or 415 naming them. */

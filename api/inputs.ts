@@ -1,5 +1,5 @@
 import type { CallsProblem } from "../src/calls/model.js";
-import { InputError } from "../src/common/errors.js";
+import { InputError, InputTooLargeError } from "../src/common/errors.js";
 import { callsFromValue, readCallRowsCsv } from "../src/calls/io.js";
 import { rosterFromValue } from "../src/homecare/roster-io.js";
 import type { Roster } from "../src/homecare/model.js";
@@ -24,7 +24,11 @@ export interface LocatedIssue {
 
 /** The API's input error: the CLI's paths, plus which part of the request they are in. */
 export class RequestInputError extends Error {
-  constructor(readonly issues: LocatedIssue[]) {
+  constructor(
+    readonly issues: LocatedIssue[],
+    /** beyond a limit (413), not malformed (400) */
+    readonly tooLarge = false,
+  ) {
     super(issues.map((i) => `${i.in}: ${i.path || "(root)"}: ${i.message}`).join("\n"));
   }
 }
@@ -34,7 +38,7 @@ export function inPart<T>(part: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof InputError) throw new RequestInputError(e.issues.map((i) => ({ in: part, ...i })));
+    if (e instanceof InputError) throw new RequestInputError(e.issues.map((i) => ({ in: part, ...i })), e instanceof InputTooLargeError);
     throw e;
   }
 }
@@ -61,7 +65,7 @@ export function readCallsInput(input: StoredInput, documentPart = "body"): Calls
     return inPart(documentPart, () => callsFromValue(input.document, undefined, { ...(history ? { history } : {}), ...(forecast ? { forecast } : {}) }));
   } catch (e) {
     if (!(e instanceof RequestInputError)) throw e;
-    throw new RequestInputError(e.issues.map(inCsvPart));
+    throw new RequestInputError(e.issues.map(inCsvPart), e.tooLarge);
   }
 }
 

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { compareMetrics } from "../src/homecare/compare.js";
-import { computeMetrics } from "../src/homecare/figures.js";
-import { validateSchedule } from "../src/homecare/rules.js";
-import { homecareBody } from "./bodies.js";
+import type { Response } from "express";
+import { runHomecareCheck } from "./checks.js";
 import type { ApiContext } from "./context.js";
 import { readHomecareInput, type StoredInput } from "./inputs.js";
 import { COMMON_PROBLEMS, json, type Route } from "./route.js";
 import * as S from "./schemas.js";
+
+/** The decoded body's size (app.ts records it): what decides whether a check runs inline or in a worker. */
+const bodyBytes = (res: Response) => Number(res.locals.bodyBytes ?? 0);
 
 /** Home care: validate, score and compare a schedule; submit a roster to schedule. */
 export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
@@ -19,10 +20,8 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(S.validation, "the violations (valid when none)"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
-      handle(req, res) {
-        const { roster, schedules: { schedule } } = homecareBody(req.body, S.validateBody, ["schedule"]);
-        const violations = validateSchedule(roster, schedule);
-        res.json({ valid: violations.length === 0, assigned: schedule.assignments.length, unassigned: schedule.unassigned.length, violations });
+      async handle(req, res) {
+        res.type("application/json").send(await runHomecareCheck("validate", req.body, bodyBytes(res)));
       },
     },
     {
@@ -34,9 +33,8 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(z.object({}).loose(), "the metrics, as `kontinuum score --json`"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
-      handle(req, res) {
-        const { roster, schedules } = homecareBody(req.body, S.scoreBody, ["schedule"]);
-        res.json(computeMetrics(roster, schedules.schedule));
+      async handle(req, res) {
+        res.type("application/json").send(await runHomecareCheck("score", req.body, bodyBytes(res)));
       },
     },
     {
@@ -48,9 +46,8 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(z.object({}).loose(), "the comparison, as `kontinuum compare --json`"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
-      handle(req, res) {
-        const { roster, schedules } = homecareBody(req.body, S.compareBody, ["before", "after"]);
-        res.json(compareMetrics(computeMetrics(roster, schedules.before), computeMetrics(roster, schedules.after)));
+      async handle(req, res) {
+        res.type("application/json").send(await runHomecareCheck("compare", req.body, bodyBytes(res)));
       },
     },
     {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULTS } from "../src/common/defaults.js";
 import { callsInputSchema, staffingFileSchema } from "../src/calls/schema.js";
 import { rosterSchema, scheduleSchema } from "../src/homecare/schema.js";
 
@@ -27,8 +28,8 @@ const queryNumber = <T extends z.ZodNumber>(schema: T) =>
 
 export const jobQuery = z.strictObject({
   timeLimitSeconds: queryNumber(z.number().gt(0, "must be more than 0 seconds").max(3600, "must be at most 3600 seconds")).optional()
-    .meta({ description: "the solver stops here with the best valid result (default 30 for home care, 60 for 1177)" }),
-  seed: queryNumber(z.number().int("must be a whole number")).optional().meta({ description: "the same seed and input give the same result (default 1)" }),
+    .meta({ description: `the solver stops here with the best valid result (default ${DEFAULTS.homecare.timeLimitSeconds} for home care, ${DEFAULTS.calls.timeLimitSeconds} for 1177)` }),
+  seed: queryNumber(z.number().int("must be a whole number")).optional().meta({ description: `the same seed and input give the same result (default ${DEFAULTS.seed})` }),
 });
 
 export const runsQuery = z.strictObject({

@@ -1,6 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import { InputError } from "../src/common/errors.js";
 import { createApp } from "./app.js";
+import { DatabaseLock } from "./db-lock.js";
 import { JobRunner } from "./jobs.js";
 import { RunStore } from "./store.js";
 
@@ -20,30 +23,53 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database (failing runs a previous stop interrupted), starts the job runner and listens. */
+/**
+ * Takes the database's lock, binds the port, and only then touches the jobs: runs a previous stop
+ * interrupted are failed, and the job runner starts. A second server on the same database, or a
+ * port in use, stops with an input error before anything stored is changed.
+ */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   if (!options.tokens.length) throw new Error("no tokens: the server does not start without at least one");
-  const store = new RunStore(options.dbPath);
-  const interrupted = store.failInterrupted();
-  if (interrupted) options.log(`${interrupted} job(s) were running when the server last stopped: marked failed`);
-  const jobs = new JobRunner(store, options.workers);
-  const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once("error", reject);
+  const lock = new DatabaseLock(options.dbPath);
+  let store: RunStore | undefined;
+  try {
+    store = new RunStore(options.dbPath);
+    const jobs = new JobRunner(store, options.workers);
+    const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log });
+    const server = await listen(app, options);
+    const interrupted = store.failInterrupted();
+    if (interrupted) options.log(`${interrupted} job(s) were running when the server last stopped: marked failed`);
+    jobs.pump();
+    const { port } = server.address() as AddressInfo;
+    const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    const opened = store;
+    return {
+      url: `http://${host}:${port}`,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await jobs.close();
+        opened.close();
+        lock.release();
+      },
+    };
+  } catch (e) {
+    store?.close();
+    lock.release();
+    throw e;
+  }
+}
+
+/** Listens on the port; a port in use or not allowed is an input error naming it. */
+function listen(app: Express, options: ServeOptions): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host);
+    s.once("listening", () => resolve(s));
+    s.once("error", (e: NodeJS.ErrnoException) => {
+      const why = e.code === "EADDRINUSE" ? "the port is in use" : e.code === "EACCES" ? "this user may not listen on it" : e.code === "EADDRNOTAVAIL" ? "no such address on this machine" : e.message;
+      reject(new InputError([{ path: `--port ${options.port} --host ${options.host}`, message: why }]));
+    });
   });
-  jobs.pump();
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  return {
-    url: `http://${host}:${port}`,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await jobs.close();
-      store.close();
-    },
-  };
 }

@@ -2,14 +2,15 @@ import { parseArgs } from "node:util";
 import { InputError } from "../src/common/errors.js";
 import { compareMetrics } from "../src/homecare/compare.js";
 import { generateFixture } from "./fixture.js";
-import { readTextFile, writeTextFile } from "../src/common/files.js";
+import { prepareOutput, readTextFile, writeTextFile } from "../src/common/files.js";
+import { LIMITS } from "../src/common/limits.js";
 import { readRoster } from "../src/homecare/roster-io.js";
 import { readSchedule, scheduleToCsv } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { formatComparison, formatMetrics } from "../src/homecare/report.js";
 import { formatViolation } from "../src/common/violation.js";
 import { validateSchedule } from "../src/homecare/rules.js";
-import { UsageError, type CliIo } from "./io.js";
+import { dateFlag, UsageError, wholeNumber, type CliIo } from "./io.js";
 import { scheduleCommand } from "./schedule.js";
 import { serveCommand } from "./serve.js";
 import { forecastCommand, generateCallsCommand, staffCommand, validateStaffingCommand } from "./staff.js";
@@ -80,7 +81,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
     const before = computeMetrics(roster, readSchedule(readTextFile(beforePath), roster, beforePath));
     const after = computeMetrics(roster, readSchedule(readTextFile(afterPath), roster, afterPath));
     const comparison = compareMetrics(before, after);
-    io.out(values.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison, values.top ? positiveInt(values.top, "--top") : Infinity));
+    io.out(values.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison, values.top ? wholeNumber(values.top, "--top", 0, Number.MAX_SAFE_INTEGER) : Infinity));
     return 0;
   },
   generate(args, io) {
@@ -96,13 +97,17 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
       },
     });
     if (!values.clients || !values.out) throw new UsageError("generate needs --clients N and -o PREFIX");
-    const fixture = generateFixture({
-      clients: positiveInt(values.clients, "--clients"),
-      seed: positiveInt(values.seed ?? "1", "--seed"),
-      start: values.start ?? "2026-10-19",
-      days: positiveInt(values.days ?? "14", "--days"),
+    const options = {
+      clients: wholeNumber(values.clients, "--clients", 1, LIMITS.clients),
+      seed: wholeNumber(values.seed, "--seed", 0, Number.MAX_SAFE_INTEGER),
+      start: dateFlag(values.start, "--start"),
+      days: wholeNumber(values.days, "--days", 1, 62),
       ...(values.name ? { name: values.name } : {}),
-    });
+    };
+    // both files can be written, before the district is made
+    prepareOutput(`${values.out}.roster.json`);
+    prepareOutput(`${values.out}.before.csv`);
+    const fixture = generateFixture(options);
     writeTextFile(`${values.out}.roster.json`, JSON.stringify(fixture.input, null, 2) + "\n");
     writeTextFile(`${values.out}.before.csv`, scheduleToCsv(fixture.roster, fixture.handmade));
     const m = computeMetrics(fixture.roster, fixture.handmade);
@@ -121,12 +126,6 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {
   if (positionals.length !== n) throw new UsageError(`usage: kontinuum ${usage}`);
   return positionals as N extends 2 ? [string, string] : [string, string, string];
-}
-
-export function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
-  return n;
 }
 
 export async function main(argv: string[], io: CliIo = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {

@@ -3,7 +3,7 @@ import { DEFAULTS } from "../src/common/defaults.js";
 import type { SolveProgress } from "../solver/homecare/search.js";
 import { runHomecare } from "../solver/homecare/run.js";
 import { compareMetrics } from "../src/homecare/compare.js";
-import { readTextFile, writeTextFile } from "../src/common/files.js";
+import { prepareOutput, readTextFile, writeTextFile } from "../src/common/files.js";
 import { readRoster } from "../src/homecare/roster-io.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
@@ -32,10 +32,13 @@ export function scheduleCommand(args: string[], io: CliIo): number {
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
+  // where the results go is checked before the solve, not after it
+  const outPath = values.out ?? rosterPath.replace(/(\.roster)?\.json$/, "") + ".schedule.json";
+  prepareOutput(outPath);
+  if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
   const run = runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
-  const outPath = values.out ?? rosterPath.replace(/(\.roster)?\.json$/, "") + ".schedule.json";
   writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));
   io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${(run.elapsedMs / 1000).toFixed(1)} s, ${run.iterations} improvement moves)`);

@@ -11,9 +11,10 @@ import { formatViolation } from "../src/common/violation.js";
 import { validateStaffingFile } from "../src/calls/rules.js";
 import { generateCallsFixture } from "../src/calls/generate.js";
 import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, staffingFile } from "../src/calls/io.js";
-import { readTextFile, writeTextFile } from "../src/common/files.js";
+import { prepareOutput, readTextFile, writeTextFile } from "../src/common/files.js";
+import { LIMITS } from "../src/common/limits.js";
 import { absToIso } from "../src/common/time.js";
-import { solverFlags, UsageError, type CliIo } from "./io.js";
+import { dateFlag, solverFlags, UsageError, wholeNumber, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** The 1177 commands: staff, forecast, validate-staffing, generate-calls. */
@@ -44,6 +45,10 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
   const path = positionals[0]!;
   const { timeLimit, seed } = solverFlags(values);
   const problem = loadCalls(path, values.history, values.forecast);
+  // where the results go is checked before the solve, not after it
+  const outPath = values.out ?? path.replace(/(\.calls)?\.json$/, "") + ".staffing.json";
+  prepareOutput(outPath);
+  if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet || values.json ? undefined : progressBar<StaffingProgress>((p) => `service level ${(p.serviceLevel * 100).toFixed(1)} %`);
   let run;
   try {
@@ -56,7 +61,6 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   bar?.end();
-  const outPath = values.out ?? path.replace(/(\.calls)?\.json$/, "") + ".staffing.json";
   const file = staffingFile(problem, run, seed);
   writeTextFile(outPath, JSON.stringify(file, null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, rosterToCsv(problem, run.solution.shifts));
@@ -129,12 +133,15 @@ export function generateCallsCommand(args: string[], io: CliIo): number {
     },
   });
   if (!values.out) throw new UsageError("generate-calls needs -o PREFIX");
-  const whole = (v: string | undefined, flag: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0, got "${v}"`);
-    return n;
+  const options = {
+    seed: wholeNumber(values.seed, "--seed", 0, Number.MAX_SAFE_INTEGER),
+    nurses: wholeNumber(values.nurses, "--nurses", 1, LIMITS.nurses),
+    start: dateFlag(values.start, "--start"),
+    days: wholeNumber(values.days, "--days", 1, 62),
   };
-  const fixture = generateCallsFixture({ seed: whole(values.seed, "--seed"), nurses: whole(values.nurses, "--nurses"), start: values.start!, days: whole(values.days, "--days") });
+  prepareOutput(`${values.out}.calls.json`);
+  prepareOutput(`${values.out}.history.csv`);
+  const fixture = generateCallsFixture(options);
   writeTextFile(`${values.out}.calls.json`, JSON.stringify(fixture.input, null, 2) + "\n");
   writeTextFile(`${values.out}.history.csv`, fixture.historyCsv);
   io.out(`wrote ${values.out}.calls.json (${fixture.input.nurses.length} nurses, ${fixture.problem.intervals.length} intervals, today's roster ${fixture.input.roster?.length ?? 0} shifts) and ${values.out}.history.csv`);

@@ -16,6 +16,14 @@ export class InputError extends Error {
   }
 }
 
+/** An input beyond one of the limits (src/common/limits.ts): refused whole, the limit named (HTTP 413). */
+export class InputTooLargeError extends InputError {
+  constructor(path: string, message: string, source?: string) {
+    super([{ path, message }], source);
+    this.name = "InputTooLargeError";
+  }
+}
+
 /** `["clients", 3, "visits", 1, "latest"]` -> `clients[3].visits[1].latest` */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";

@@ -1,3 +1,4 @@
+import { InputError } from "./errors.js";
 import { DateTime, IANAZone } from "luxon";
 
 /**
@@ -79,6 +80,8 @@ export function buildLocalDays(zone: string, firstDate: string, count: number): 
     const nextDt = DateTime.fromISO(addDays(date, 1), { zone }).startOf("day");
     const start = toMinute(startDt);
     const end = toMinute(nextDt);
+    // a date the zone skipped (Pacific/Apia jumped from 2011-12-29 to 2011-12-31): luxon moves its midnight to the next day
+    if (startDt.toISODate() !== date) throw new InputError([{ path: "period", message: `${date} does not exist in ${zone} (the zone skipped it)` }]);
     const day: LocalDay = {
       date,
       weekday: weekdayOf(date),
@@ -141,7 +144,10 @@ export function absToLocal(abs: number, zone: string): { date: string; clock: st
 
 /** Parses an ISO-8601 timestamp with an offset to an absolute minute; null when malformed. */
 export function isoToAbs(iso: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return null;
+  const m = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(iso);
+  if (!m) return null;
+  // a real offset: UTC-12:00 to UTC+14:00 are the extremes in use, and minutes run to 59
+  if (m[4] !== undefined && (Number(m[4]) * 60 + Number(m[5]) > 14 * 60 || Number(m[5]) > 59)) return null;
   const dt = DateTime.fromISO(iso, { setZone: true });
   if (!dt.isValid) return null;
   return Math.floor(dt.toMillis() / 60_000);

@@ -9,8 +9,9 @@ export interface ResolvedAssignment {
   key: string;
   occurrence?: Occurrence;
   caregivers: (Caregiver | undefined)[];
-  /** each caregiver's start (equal to the assignment's, unless CSV rows disagree) */
+  /** each caregiver's start and end (equal to the assignment's, unless CSV rows disagree) */
   starts: number[];
+  ends: number[];
 }
 
 /** Everything the rules read, resolved once. */
@@ -35,6 +36,7 @@ export function buildContext(roster: Roster, schedule: Schedule, travel?: Travel
       ...(occurrence ? { occurrence } : {}),
       caregivers: a.caregivers.map((id) => cgById.get(id)),
       starts: a.caregivers.map((_, k) => a.caregiverStarts?.[k] ?? a.start),
+      ends: a.caregivers.map((_, k) => a.caregiverEnds?.[k] ?? (a.caregiverStarts?.[k] ?? a.start) + (a.end - a.start)),
     };
   });
   return {

@@ -100,8 +100,9 @@ export interface Assignment {
   start: number;
   end: number;
   caregivers: string[];
-  /** only from CSV: each caregiver's own start when the rows disagree (dubbelbemanning) */
+  /** only from CSV: each caregiver's own start and end when the rows disagree (dubbelbemanning) */
   caregiverStarts?: number[];
+  caregiverEnds?: number[];
 }
 
 export interface Unassigned {

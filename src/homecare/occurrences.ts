@@ -1,4 +1,5 @@
-import type { IssueCollector } from "../common/errors.js";
+import { LIMITS } from "../common/limits.js";
+import { InputTooLargeError, type IssueCollector } from "../common/errors.js";
 import { occurrenceKey, type Occurrence } from "./model.js";
 import type { RosterInput, VisitInput } from "./schema.js";
 import { WEEKDAYS } from "./schema.js";
@@ -50,6 +51,8 @@ export function expandOccurrences(
       for (let d = 0; d < periodDays; d++) {
         const day = days[d]!;
         if (!visitOccursOn(visit, day, d)) continue;
+        if (occurrences.length >= LIMITS.occurrences)
+          throw new InputTooLargeError(`clients[${ci}].visits[${vi}]`, `the roster expands to more than ${LIMITS.occurrences.toLocaleString("en")} visit occurrences, the most one roster may have; plan the district as several rosters`);
         const key = occurrenceKey(client.id, visit.id, day.date);
         if (isAway(client.away, day.date)) {
           awayKeys.add(key);

@@ -80,14 +80,16 @@ export const everyOccurrenceAccountedFor: Rule = (ctx) => {
   return out;
 };
 
-/** The planned visit lasts exactly its durationMinutes. */
+/** The planned visit lasts exactly its durationMinutes, for each of its caregivers. */
 export const durationMatches: Rule = (ctx) =>
   ctx.resolved.flatMap((r) => {
     const o = r.occurrence;
-    const planned = r.assignment.end - r.assignment.start;
-    return o && planned !== o.duration
-      ? [{ where: r.key, amount: Math.abs(planned - o.duration), unit: "minutes" as const, message: `lasts ${planned} min, the visit takes ${o.duration} min` }]
-      : [];
+    if (!o) return [];
+    const k = r.starts.findIndex((s, i) => r.ends[i]! - s !== o.duration);
+    if (k < 0) return [];
+    const planned = r.ends[k]! - r.starts[k]!;
+    const who = r.starts.length > 1 ? { who: r.assignment.caregivers[k]! } : {};
+    return [{ where: r.key, ...who, amount: Math.abs(planned - o.duration), unit: "minutes" as const, message: `lasts ${planned} min, the visit takes ${o.duration} min` }];
   });
 
 /** Spec rule 1: a shift of each assigned caregiver contains the whole visit. */
@@ -96,7 +98,7 @@ export const withinShift: Rule = (ctx) =>
     r.caregivers.flatMap((c, k) => {
       if (!c || !r.occurrence) return [];
       const start = r.starts[k]!;
-      const end = start + r.occurrence.duration;
+      const end = r.ends[k]!;
       if (shiftContaining(c.shifts, start, end) >= 0) return [];
       // how far the visit sticks out of the nearest shift
       const outside = Math.min(...c.shifts.map((s) => Math.max(0, s.start - start) + Math.max(0, end - s.end)), r.occurrence.duration);

@@ -90,9 +90,14 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
       continue;
     }
     existing.caregivers.push(caregiver);
+    // each row is one caregiver's visit: where the rows disagree, each caregiver keeps its own times
     if (start !== existing.start || existing.caregiverStarts) {
       existing.caregiverStarts ??= existing.caregivers.slice(0, -1).map(() => existing.start);
       existing.caregiverStarts.push(start);
+    }
+    if (end !== existing.end || existing.caregiverEnds) {
+      existing.caregiverEnds ??= existing.caregivers.slice(0, -1).map(() => existing.end);
+      existing.caregiverEnds.push(end);
     }
   }
   issues.throwIfAny(source);

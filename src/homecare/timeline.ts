@@ -22,7 +22,8 @@ export function caregiverStops(roster: Roster, schedule: Schedule): Stop[][] {
       const cg = cgIndex.get(id);
       if (cg === undefined) return;
       const start = a.caregiverStarts?.[k] ?? a.start;
-      stops[cg]!.push({ key: occurrenceKey(a.client, a.visit, a.date), client, start, end: start + (a.end - a.start) });
+      const end = a.caregiverEnds?.[k] ?? start + (a.end - a.start);
+      stops[cg]!.push({ key: occurrenceKey(a.client, a.visit, a.date), client, start, end });
     });
   }
   for (const list of stops) list.sort((x, y) => x.start - y.start || x.end - y.end);

@@ -22,21 +22,28 @@ export function travelMinutes(
   return Math.max(settings.minMinutes, Math.ceil((km / settings.speedKmh) * 60 - 1e-9));
 }
 
-/** Travel minutes between every pair of clients, computed once. */
+/**
+ * Travel minutes between clients, each row computed once, when first asked for: the solver asks for
+ * nearly every row, a validation only for the rows of clients whose visits follow one another, so
+ * checking a large roster never builds the whole n × n table on the request's thread.
+ */
 export class TravelMatrix {
-  private readonly minutes: Int32Array;
-  private readonly n: number;
-  constructor(clients: readonly Client[], settings: TravelSettings) {
-    this.n = clients.length;
-    this.minutes = new Int32Array(this.n * this.n);
-    for (let i = 0; i < this.n; i++)
-      for (let j = i + 1; j < this.n; j++) {
-        const t = travelMinutes(clients[i]!, clients[j]!, settings);
-        this.minutes[i * this.n + j] = t;
-        this.minutes[j * this.n + i] = t;
-      }
+  private readonly rows: (Int32Array | undefined)[];
+
+  constructor(
+    private readonly clients: readonly Client[],
+    private readonly settings: TravelSettings,
+  ) {
+    this.rows = new Array(clients.length);
   }
+
   between(from: number, to: number): number {
-    return this.minutes[from * this.n + to]!;
+    return (this.rows[from] ??= this.row(from))[to]!;
+  }
+
+  private row(from: number): Int32Array {
+    const a = this.clients[from]!;
+    // the schema's ranges (speed at least 1 km/h, detour at most 5) keep every value far below 2^31 minutes
+    return Int32Array.from(this.clients, (b) => travelMinutes(a, b, this.settings));
   }
 }
