@@ -45,7 +45,7 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
   if (job.kind === "homecare") {
     const roster = readHomecareInput(input);
     const progress = progressPoster<SolveProgress>((p) => p.best, (p) => ({ unassigned: p.unassigned, distinctStaffSum: p.distinctSum }));
-    const run = runHomecare(roster, { ...options, onProgress: progress.update });
+    const run = await runHomecare(roster, { ...options, onProgress: progress.update });
     const m = run.metrics;
     return {
       type: "done",

@@ -30,10 +30,10 @@ const SIZES = [
   { clients: 300, seed: 13 },
 ];
 
-function one(clients: number, seed: number): string[] {
+async function one(clients: number, seed: number): Promise<string[]> {
   const fixture = generateFixture({ clients, seed });
   const started = Date.now();
-  const run = runHomecare(fixture.roster, { seed: 1, timeLimitSeconds: clients >= 300 ? 300 : 60 });
+  const run = await runHomecare(fixture.roster, { seed: 1, timeLimitSeconds: clients >= 300 ? 300 : 60 });
   const seconds = (Date.now() - started) / 1000;
   const hand = computeMetrics(fixture.roster, fixture.handmade);
   const m = run.metrics;
@@ -105,7 +105,7 @@ if (process.argv.includes("--api")) {
   await apiSection();
 } else if (arg >= 0) {
   const [clients, seed] = process.argv.slice(arg + 1, arg + 3).map(Number) as [number, number];
-  process.stdout.write(JSON.stringify(one(clients, seed)));
+  process.stdout.write(JSON.stringify(await one(clients, seed)));
 } else if (staffArg >= 0) {
   const [nurses, seed] = process.argv.slice(staffArg + 1, staffArg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(await staff(nurses, seed)));

@@ -12,7 +12,7 @@ import { solverFlags, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
-export function scheduleCommand(args: string[], io: CliIo): number {
+export async function scheduleCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -37,13 +37,14 @@ export function scheduleCommand(args: string[], io: CliIo): number {
   prepareOutput(outPath);
   if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
-  const run = runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
+  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
   writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));
   io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${(run.elapsedMs / 1000).toFixed(1)} s, ${run.iterations} improvement moves)`);
   io.out(formatMetrics(run.metrics));
-  io.out(`lower bound on U21401:                  ${run.metrics.lowerBound.u21401 ?? "-"}`);
+  const bound = run.metrics.lowerBound;
+  io.out(`lower bound on U21401:                  ${bound.u21401 ?? "-"}${bound.proven ? "" : ` (not proven: ${bound.detail})`}`);
   for (const u of run.schedule.unassigned.slice(0, 10)) io.out(`unassigned ${u.client}/${u.visit}/${u.date}: ${u.reason}`);
   if (before) {
     io.out("");

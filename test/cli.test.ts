@@ -52,6 +52,18 @@ describe("kontinuum CLI", () => {
     expect(c.clients[0].gain).toBeGreaterThanOrEqual(c.clients.at(-1).gain);
   });
 
+  it("the time limit is a wall: schedule --time-limit 5 on the 300-client bench district writes its file in under 15 s (a limit, not a speed test)", async () => {
+    const roster = "../shared/bench/homecare/district-103.roster.json";
+    const out = join(dir, "d103.schedule.json");
+    const started = Date.now();
+    const r = await run("schedule", roster, "--time-limit", "5", "-q", "-o", out);
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.code).toBe(0);
+    expect(seconds).toBeLessThan(15);
+    expect((await run("validate", roster, out)).code).toBe(0);
+    expect(r.out).toMatch(/lower bound on U21401: +\d/);
+  });
+
   it("bad input exits 2 with the field path, never a stack trace", async () => {
     const roster = JSON.parse(readFileSync("fixtures/example.roster.json", "utf8"));
     roster.clients[3].visits[1].latest = "00:00";

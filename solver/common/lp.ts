@@ -108,11 +108,15 @@ const BOUND_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 require(workerData.highsPath)().then((highs) => {
   const statusName = Object.fromEntries(Object.entries(highs.constants.modelStatus).map(([name, code]) => [code, name]));
+  const deadline = Date.now() + workerData.deadlineSeconds * 1000;
   const results = workerData.models.map((lp) => {
     const started = Date.now();
+    // past the deadline, a model is not started: its bound is unknown
+    const left = (deadline - started) / 1000;
+    if (left <= 0.05) return { bound: null, detail: "not started before the deadline", seconds: 0 };
     const model = highs.createModel({ format: "lp", data: lp });
     try {
-      model.options.set({ output_flag: false, time_limit: workerData.timeLimitSeconds, mip_rel_gap: workerData.mipGap });
+      model.options.set({ output_flag: false, time_limit: Math.min(workerData.timeLimitSeconds, left), mip_rel_gap: workerData.mipGap });
       const status = model.run().modelStatus;
       const detail = statusName[status] ?? String(status);
       // an LP (relaxed) model's bound is its optimum; an integer model's is the dual bound
@@ -131,11 +135,12 @@ require(workerData.highsPath)().then((highs) => {
  * worker thread so that the caller's own solving goes on on the other core. The dual bound holds
  * even when a solve stops at its time limit: it is the best objective any integer solution could
  * still reach (for "max").
+ * With `deadlineSeconds`, no model is started after it and none runs past it (those left get no bound).
  * `cancel` stops the worker when the caller no longer needs the bounds.
  */
 export function integerBoundsInWorker(
   models: readonly { model: LpModel; relax?: boolean }[],
-  options: { timeLimitSeconds: number; mipGap: number },
+  options: { timeLimitSeconds: number; mipGap: number; deadlineSeconds?: number },
 ): { result: Promise<IntegerBound[]>; cancel(): void } {
   const worker = new Worker(BOUND_WORKER, {
     eval: true,
@@ -143,6 +148,7 @@ export function integerBoundsInWorker(
       highsPath: createRequire(import.meta.url).resolve("highs"),
       models: models.map((m) => toLpFormat(m.model, m.relax ?? false)),
       timeLimitSeconds: Math.max(0.5, options.timeLimitSeconds),
+      deadlineSeconds: options.deadlineSeconds ?? Infinity,
       mipGap: options.mipGap,
     },
   });

@@ -1,5 +1,4 @@
 import type { Occurrence, Roster } from "../../src/homecare/model.js";
-import { mayServe } from "../../src/homecare/rules.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
 import type { Plan } from "./plan.js";
 import { lowerBound } from "./routes.js";
@@ -28,10 +27,10 @@ export const RANK = {
   nearWithin: 180,
 } as const;
 
-/** How many of a client's visits each caregiver could do at all (shift and eligibility): team material. */
-function coverage(roster: Roster): Int32Array[] {
+/** How many of a client's visits each caregiver could do at all (mayServe, through the candidate lists): team material. */
+function coverage(roster: Roster, candidates: (o: Occurrence) => readonly number[]): Int32Array[] {
   const cover = roster.clients.map(() => new Int32Array(roster.caregivers.length));
-  for (const o of roster.occurrences) for (const c of roster.caregivers) if (mayServe(roster, c, o)) cover[o.client]![c.index]!++;
+  for (const o of roster.occurrences) for (const cg of candidates(o)) cover[o.client]![cg]!++;
   return cover;
 }
 
@@ -46,8 +45,9 @@ export class TeamFirst {
     private readonly roster: Roster,
     private readonly plan: Plan,
     private readonly travel: TravelMatrix,
+    candidates: (o: Occurrence) => readonly number[],
   ) {
-    this.cover = coverage(roster);
+    this.cover = coverage(roster, candidates);
     this.scoreOf = new Float64Array(roster.caregivers.length);
   }
 

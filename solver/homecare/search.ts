@@ -39,6 +39,8 @@ export interface SolveOptions {
   onProgress?: (p: SolveProgress) => void;
   /** improvement moves to make (the annealing schedule runs over these); the time limit may stop it sooner */
   moves?: number;
+  /** when the time limit started (Date.now()), if before this call: the runner's own work counts against it */
+  startedAt?: number;
 }
 
 export interface SolveResult {
@@ -57,21 +59,23 @@ const T_END = 5;
  * was worse than 0.7 (5.82 against 5.68).
  */
 const CONSOLIDATE_SHARE = 0.7;
+/** The share of the time limit the team plan may take at most (it is a guide; the construction and search need the rest). */
+const TEAM_PLAN_SHARE = 0.3;
 /** Repair the unassigned every this many moves while any are left. */
 const REPAIR_EVERY = 500;
 /** Progress at most this often (milliseconds): the CLI's bar and the API's job status. */
 const PROGRESS_MS = 250;
 
 export function solveHomecare(roster: Roster, options: SolveOptions = {}): SolveResult {
-  const started = Date.now();
+  const started = options.startedAt ?? Date.now();
   const limitMs = (options.timeLimitSeconds ?? DEFAULTS.homecare.timeLimitSeconds) * 1000;
   const random = seededRandom(options.seed ?? DEFAULTS.seed);
   const travel = new TravelMatrix(roster.clients, roster.travel);
   const plan = new Plan(roster, travel);
   const { state } = plan;
-  const ranking = new TeamFirst(roster, plan, travel);
-  const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const candidates = candidatesByDay(state);
+  const ranking = new TeamFirst(roster, plan, travel, candidates);
+  const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
   const moves = options.moves ?? DEFAULTS.homecare.moves;
   const search = new Moves(roster, plan, ranking, candidates, pinned, random);
   let iterations = 0;
@@ -86,7 +90,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     });
 
   // phase 0 and 1: the planned teams guide the construction; the search after it works from the actual teams
-  ranking.planRank = planTeams(roster, state, travel, plan.weight).map((team) => new Map(team.map((cg, k) => [cg, k])));
+  ranking.planRank = planTeams(roster, state, travel, plan.weight, started + limitMs * TEAM_PLAN_SHARE).map((team) => new Map(team.map((cg, k) => [cg, k])));
   report("construct");
   construct(state, byDifficulty(roster.occurrences), (o, cgs) => ranking.order(o, cgs), (o, cgs, start) => plan.place(o, cgs, start));
   plan.journal = [];

@@ -8,9 +8,11 @@ import type { RouteState } from "./routes.js";
  * caregivers who between them can carry its visits, chosen so that what is planned for a caregiver
  * still fits each of its shifts (visits in their windows, travel between them, the break's
  * minutes), preferring caregivers whose planned clients are near. Clients counted by Kolada plan first. The construction then prefers the planned team,
- * so a client's visits are not spread over whoever happens to be free.
+ * so a client's visits are not spread over whoever happens to be free. The plan stops at `deadline`
+ * (a share of the time limit: on the 1,000-client district it takes ten seconds), so that a short
+ * limit still leaves time to build and search.
  */
-export function planTeams(roster: Roster, state: RouteState, travel: TravelMatrix, weight: Float64Array): number[][] {
+export function planTeams(roster: Roster, state: RouteState, travel: TravelMatrix, weight: Float64Array, deadline = Infinity): number[][] {
   const caregivers = roster.caregivers;
   // per caregiver and shift: the occurrences planned into it
   const planned = caregivers.map((c) => c.shifts.map(() => [] as Occurrence[]));
@@ -24,6 +26,8 @@ export function planTeams(roster: Roster, state: RouteState, travel: TravelMatri
   const plannedClients = caregivers.map(() => [] as number[]);
   const nearest = (cg: number, c: number) => plannedClients[cg]!.reduce((m, p) => Math.min(m, travel.between(p, c)), Infinity);
   for (const c of order) {
+    // the plan is a guide: past its share of the time limit, the clients left get their teams in the construction
+    if (Date.now() > deadline) break;
     let residual = byClient[c]!;
     const team = teams[c]!;
     const contact = roster.clients[c]!.contactPerson;
