@@ -1,4 +1,8 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { readRoster } from "../src/homecare/roster-io.js";
+import { readScheduleCsv } from "../src/homecare/schedule-io.js";
+import { validateSchedule } from "../src/homecare/rules.js";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { generateFixture } from "../cli/fixture.js";
@@ -50,6 +54,45 @@ async function one(clients: number, seed: number): Promise<string[]> {
   ];
 }
 
+/**
+ * The home-care districts made outside this project (../shared/bench/homecare), each with its
+ * hand-made schedule and a simple peer's figures: time limits as issue #15's targets (80 clients
+ * 20 s, 300 clients 60 s, 1,000 clients 5 minutes, the bound included).
+ */
+const OUTSIDE_DIR = fileURLToPath(new URL("../../../shared/bench/homecare/", import.meta.url));
+const OUTSIDE = [
+  { name: "district-101", limit: 20 },
+  { name: "district-102", limit: 20 },
+  { name: "district-103", limit: 60 },
+  { name: "district-1000", limit: 300 },
+];
+
+async function outside(name: string, limit: number): Promise<string[]> {
+  const roster = readRoster(readFileSync(`${OUTSIDE_DIR}${name}.roster.json`, "utf8"));
+  const hand = computeMetrics(roster, readScheduleCsv(readFileSync(`${OUTSIDE_DIR}${name}.before.csv`, "utf8"), roster));
+  const peer = (JSON.parse(readFileSync(`${OUTSIDE_DIR}peer.json`, "utf8")) as { districts: Record<string, { u21401: number; travelMinutes: number; seconds: number }> }).districts[name];
+  const started = Date.now();
+  const run = await runHomecare(roster, { seed: 1, timeLimitSeconds: limit });
+  const seconds = (Date.now() - started) / 1000;
+  const valid = validateSchedule(roster, run.schedule).length === 0;
+  const m = run.metrics;
+  const b = m.lowerBound;
+  const verdict = peer ? `${m.u21401! <= peer.u21401 - 1 ? "yes" : "no"} / ${m.travelMinutes <= peer.travelMinutes ? "yes" : "no"}` : "-";
+  return [
+    name,
+    String(roster.clients.length),
+    `${seconds.toFixed(1)} (${limit})`,
+    valid ? "yes" : "NO",
+    String(m.unassigned),
+    `${m.u21401} / ${peer?.u21401 ?? "-"}`,
+    `${m.travelMinutes} / ${peer?.travelMinutes ?? "-"}`,
+    verdict,
+    `${b.u21401 ?? "-"}${b.proven ? "" : " (not proven)"}`,
+    `${hand.u21401} / ${hand.travelMinutes}`,
+    `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  ];
+}
+
 /** One 1177 region (two weeks, 15-minute intervals, five templates): today's roster against ours. */
 async function staff(nurses: number, seed: number): Promise<string[]> {
   const fixture = generateCallsFixture({ seed, nurses });
@@ -86,6 +129,7 @@ async function countModelWith(solver: "highs" | "jslp", nurses: number, days: nu
 const LP_TIMEOUT_SECONDS = 60;
 
 const arg = process.argv.indexOf("--one");
+const outsideArg = process.argv.indexOf("--outside");
 const staffArg = process.argv.indexOf("--staff");
 const lpArg = process.argv.indexOf("--lp");
 const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`;
@@ -106,6 +150,9 @@ if (process.argv.includes("--api")) {
 } else if (arg >= 0) {
   const [clients, seed] = process.argv.slice(arg + 1, arg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(await one(clients, seed)));
+} else if (outsideArg >= 0) {
+  const [name, limit] = process.argv.slice(outsideArg + 1, outsideArg + 3) as [string, string];
+  process.stdout.write(JSON.stringify(await outside(name, Number(limit))));
 } else if (staffArg >= 0) {
   const [nurses, seed] = process.argv.slice(staffArg + 1, staffArg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(await staff(nurses, seed)));
@@ -131,6 +178,17 @@ if (process.argv.includes("--api")) {
     table(
       ["clients", "occurrences", "seconds", "unassigned", "U21401/U21402/U21436", "lower bound", "hand-made U21401", "travel min (ours / hand)", "peak RSS"],
       rows,
+    ),
+  );
+  const outsideRows = OUTSIDE.map(({ name, limit }) => {
+    process.stderr.write(`solving ${name} (made outside this project) ...\n`);
+    return child(["--outside", name, String(limit)])!;
+  });
+  console.log(`\nhome care, districts made outside this project (../shared/bench/homecare; seed 1, time limit as issue #15's targets, the bound within it); ${machine}`);
+  console.log(
+    table(
+      ["district", "clients", "seconds (limit)", "valid", "unassigned", "U21401 ours / peer", "travel min ours / peer", "U21401 <= peer - 1 / travel <= peer", "lower bound", "hand-made U21401 / travel", "peak RSS"],
+      outsideRows,
     ),
   );
   process.stderr.write("staffing 1177 regions ...\n");

@@ -20,7 +20,7 @@ export { UsageError } from "./io.js";
 const USAGE = `kontinuum: staff scheduling for relationship continuity (hemtjänst)
 
 Usage:
-  kontinuum schedule ROSTER.json [-o OUT.schedule.json] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE.csv]
+  kontinuum schedule ROSTER.json [-o OUT.schedule.json] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE.csv]
   kontinuum validate ROSTER.json SCHEDULE(.json|.csv)
   kontinuum score ROSTER.json SCHEDULE(.json|.csv) [--json]
   kontinuum compare ROSTER.json BEFORE(.json|.csv) AFTER(.json|.csv) [--json] [--top N]

@@ -11,7 +11,7 @@ import { formatComparison, formatMetrics } from "../src/homecare/report.js";
 import { solverFlags, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
-/** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--compare BEFORE]` */
+/** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE]` */
 export async function scheduleCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
@@ -24,11 +24,15 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       compare: { type: "string" },
       top: { type: "string", default: "15" },
       quiet: { type: "boolean", short: "q" },
+      "travel-weight": { type: "string", default: "1" },
     },
   });
   if (positionals.length !== 1) throw new UsageError("usage: kontinuum schedule ROSTER.json [options]");
   const rosterPath = positionals[0]!;
   const { timeLimit, seed } = solverFlags(values);
+  // the planner's trade-off: 2 makes a travel minute weigh twice as much against continuity as the default
+  const travelWeight = Number(values["travel-weight"]);
+  if (!(travelWeight >= 0.1 && travelWeight <= 100)) throw new UsageError(`--travel-weight must be a number from 0.1 to 100, got "${values["travel-weight"]}"`);
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;
@@ -37,7 +41,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   prepareOutput(outPath);
   if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
-  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, ...(bar ? { onProgress: bar.update } : {}) });
+  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, travelWeight, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
   writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));

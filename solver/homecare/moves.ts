@@ -10,6 +10,8 @@ import type { TeamFirst } from "./ranking.js";
 const EJECT_MARGIN = 30;
 /** The most visits one ejection lifts out of a team member's route. */
 const EJECT_AT_MOST = 3;
+/** Caregivers outside the client's team a re-route also tries for a visit Kolada does not count. */
+const REROUTE_OTHERS = 4;
 
 /**
  * The search's moves on a plan. Each lifts some of a client's visits and places them again through
@@ -93,6 +95,80 @@ export class Moves {
       if (!placed && !this.reinsert(o)) ok = false;
     }
     return ok;
+  }
+
+  /** One of the client's visits drawn at random, if a travel move may move it: placed, one caregiver, not pinned. */
+  private movableVisit(c: number): Occurrence | null {
+    const mine = this.clientOccurrences[c]!;
+    if (!mine.length) return null;
+    const o = mine[Math.floor(this.random() * mine.length)]!;
+    return o.staff === 1 && !this.pinned.has(o.index) && this.plan.state.start[o.index]! >= 0 ? o : null;
+  }
+
+  /**
+   * Re-route: one visit of the client goes to whichever caregiver adds the least travel among those
+   * who already serve the client (for a visit Kolada does not count, a meal or an alarm, also a few
+   * others who could): the client's continuity stays, the routes get shorter. Without this move
+   * the search had nothing that shortens a route (issue #15).
+   */
+  reroute(c: number): boolean {
+    const { plan } = this;
+    const { state } = plan;
+    const o = this.movableVisit(c);
+    if (!o) return false;
+    const from = state.assigned[o.index]![0]!;
+    const counts = plan.counts[c]!;
+    const all = this.candidates(o);
+    const members = all.filter((cg) => cg !== from && counts[cg]! > 0);
+    if (o.kind !== "care") for (let k = 0; k < REROUTE_OTHERS && all.length; k++) members.push(all[Math.floor(this.random() * all.length)]!);
+    if (!members.length) return false;
+    plan.remove(o);
+    // cheapest insertion over the caregiver it had and the client's other caregivers
+    let best = from;
+    let at = state.cheapestInsertion(from, o);
+    for (const cg of members) {
+      if (cg === from) continue;
+      const there = state.cheapestInsertion(cg, o);
+      if (there && (!at || there.travel < at.travel || (there.travel === at.travel && cg < best))) {
+        best = cg;
+        at = there;
+      }
+    }
+    if (!at) return false;
+    plan.place(o, [best], at.start);
+    return true;
+  }
+
+  /**
+   * Swap: one of the client's visits and a visit near it in time of another caregiver who serves
+   * the client change hands, where each caregiver already serves the other's client: continuity
+   * stays, and each takes the visit nearer its route. Re-routing alone cannot do this when the two
+   * visits are in each other's way.
+   */
+  swap(c: number): boolean {
+    const { plan, pinned, roster } = this;
+    const { state } = plan;
+    const o = this.movableVisit(c);
+    if (!o) return false;
+    const a = state.assigned[o.index]![0]!;
+    const counts = plan.counts[c]!;
+    const from = o.earliest - EJECT_MARGIN;
+    const to = o.latest + o.duration + EJECT_MARGIN;
+    const options: Occurrence[] = [];
+    for (const b of this.candidates(o)) {
+      if (b === a || counts[b]! === 0) continue;
+      for (const s of state.stops[b]!) {
+        if (s.end <= from || s.start >= to || pinned.has(s.occurrence)) continue;
+        const p = roster.occurrences[s.occurrence]!;
+        if (p.staff === 1 && p.client !== c && plan.counts[p.client]![a]! > 0 && state.eligible(a, p)) options.push(p);
+      }
+    }
+    if (!options.length) return false;
+    const p = options[Math.floor(this.random() * options.length)]!;
+    const b = state.assigned[p.index]![0]!;
+    plan.remove(o);
+    plan.remove(p);
+    return plan.insert(o, [b]) && plan.insert(p, [a]);
   }
 
   /** Drop one: takes one of the client's two least-used caregivers away and gives those visits to the rest of its team. */

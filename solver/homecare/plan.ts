@@ -33,7 +33,15 @@ export class Plan {
   visitMinutes = 0;
   journal: JournalEntry[] = [];
 
-  constructor(readonly roster: Roster, travel: TravelMatrix) {
+  /** what a travel minute costs: W_TRAVEL times the planner's travel weight */
+  private readonly travelCost: number;
+
+  constructor(
+    readonly roster: Roster,
+    travel: TravelMatrix,
+    travelWeight = 1,
+  ) {
+    this.travelCost = W_TRAVEL * travelWeight;
     this.state = new RouteState(roster, travel);
     this.counts = roster.clients.map(() => new Int32Array(roster.caregivers.length));
     this.distinct = new Int32Array(roster.clients.length);
@@ -108,6 +116,6 @@ export class Plan {
   }
 
   objective(): number {
-    return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + W_TRAVEL * this.travelMinutes();
+    return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + this.travelCost * this.travelMinutes();
   }
 }

@@ -123,6 +123,26 @@ export class RouteState {
     return null;
   }
 
+  /**
+   * The start at which the visit adds the least travel to cg's route, over every gap it fits in
+   * (any start inside one gap adds the same travel; the first that keeps the break and maxMinutes
+   * is taken), or null when it fits nowhere.
+   */
+  cheapestInsertion(cg: number, o: Occurrence): { start: number; travel: number } | null {
+    const [lo, hi] = this.gapBounds(o);
+    if (lo > hi) return null;
+    const shifts = this.roster.caregivers[cg]!.shifts;
+    let best: { start: number; travel: number } | null = null;
+    for (const [a, b] of this.startRanges(cg, o, lo, hi)) {
+      const start = [a, b, Math.floor((a + b) / 2)].find((s) => this.keepsBreakAndHours(cg, o, s));
+      if (start === undefined) continue;
+      const shift = shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      const travel = this.insertionCost(cg, o, lowerBound(this.stops[cg]!, start), shift.start, shift.end) - o.duration;
+      if (!best || travel < best.travel) best = { start, travel };
+    }
+    return best;
+  }
+
   place(cgs: readonly number[], o: Occurrence, start: number): void {
     for (const cg of cgs) {
       const c = this.roster.caregivers[cg]!;

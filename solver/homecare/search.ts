@@ -41,6 +41,12 @@ export interface SolveOptions {
   moves?: number;
   /** when the time limit started (Date.now()), if before this call: the runner's own work counts against it */
   startedAt?: number;
+  /** share of search moves that re-route one visit within the client's team (travel); the default is chosen on the bench */
+  rerouteShare?: number;
+  /** share of search moves that swap two nearby visits between two caregivers who serve both clients */
+  swapShare?: number;
+  /** the planner's trade-off: what a travel minute weighs against continuity, as a multiple of the default (1) */
+  travelWeight?: number;
 }
 
 export interface SolveResult {
@@ -61,6 +67,10 @@ const T_END = 5;
 const CONSOLIDATE_SHARE = 0.7;
 /** The share of the time limit the team plan may take at most (it is a guide; the construction and search need the rest). */
 const TEAM_PLAN_SHARE = 0.3;
+/** Share of search moves that re-route a visit within its client's team (see Moves.reroute); 0 turns the move off. */
+const REROUTE_SHARE = 0.5;
+/** Share of search moves that swap two visits between caregivers who serve both clients (see Moves.swap). */
+const SWAP_SHARE = 0.2;
 /** Repair the unassigned every this many moves while any are left. */
 const REPAIR_EVERY = 500;
 /** Progress at most this often (milliseconds): the CLI's bar and the API's job status. */
@@ -71,7 +81,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const limitMs = (options.timeLimitSeconds ?? DEFAULTS.homecare.timeLimitSeconds) * 1000;
   const random = seededRandom(options.seed ?? DEFAULTS.seed);
   const travel = new TravelMatrix(roster.clients, roster.travel);
-  const plan = new Plan(roster, travel);
+  const plan = new Plan(roster, travel, options.travelWeight ?? 1);
   const { state } = plan;
   const candidates = candidatesByDay(state);
   const ranking = new TeamFirst(roster, plan, travel, candidates);
@@ -105,6 +115,8 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const wall = new Wall(started, limitMs, 64);
   let lastReport = Date.now();
 
+  const rerouteShare = options.rerouteShare ?? REROUTE_SHARE;
+  const swapShare = options.swapShare ?? SWAP_SHARE;
   while (iterations < moves && !wall.passed(iterations)) {
     iterations++;
     if (plan.unassigned > 0 && iterations % REPAIR_EVERY === 0) {
@@ -113,16 +125,25 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       // a repair that places more is a new best; one that places nothing leaves the best as it was
       best.offer(current, () => snapshot(state));
     }
-    // a client with room to gain, weighted by its weight and distinct count
-    const c = pickClient(plan, random);
-    if (c < 0) break;
-    const counts = plan.counts[c]!;
-    const team: number[] = [];
-    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0) team.push(cg);
-    if (team.length <= 1) continue;
-    team.sort((a, b) => counts[a]! - counts[b]! || a - b);
     const mark = plan.journal.length;
-    const ok = random() < CONSOLIDATE_SHARE ? search.consolidate(c, team) : search.dropOne(c, team);
+    let ok: boolean;
+    const r = rerouteShare + swapShare > 0 ? random() : 1;
+    if (r < rerouteShare) {
+      // any client: every route is worth shortening
+      ok = search.reroute(Math.floor(random() * roster.clients.length));
+    } else if (r < rerouteShare + swapShare) {
+      ok = search.swap(Math.floor(random() * roster.clients.length));
+    } else {
+      // a client with room to gain, weighted by its weight and distinct count
+      const c = pickClient(plan, random);
+      if (c < 0) break;
+      const counts = plan.counts[c]!;
+      const team: number[] = [];
+      for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0) team.push(cg);
+      if (team.length <= 1) continue;
+      team.sort((a, b) => counts[a]! - counts[b]! || a - b);
+      ok = random() < CONSOLIDATE_SHARE ? search.consolidate(c, team) : search.dropOne(c, team);
+    }
     const value = ok ? plan.objective() : Infinity;
     // a worse schedule is kept with probability exp(-delta / T); only a strictly better one skips the draw
     if (value < current || (value < Infinity && keepsWorse(value - current, temperatureAt(iterations), random))) {
