@@ -24,7 +24,7 @@ Usage:
   kontinuum validate ROSTER.json SCHEDULE(.json|.csv)
   kontinuum score ROSTER.json SCHEDULE(.json|.csv) [--json]
   kontinuum compare ROSTER.json BEFORE(.json|.csv) AFTER(.json|.csv) [--json] [--top N]
-  kontinuum generate --clients N [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
+  kontinuum generate --clients N [--seed N] [--start YYYY-MM-DD] [--days N] [--family city|rural] -o PREFIX
       (writes PREFIX.roster.json and the hand-made PREFIX.before.csv)
 
 1177 telephone nursing:
@@ -93,6 +93,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
         start: { type: "string", default: "2026-10-19" },
         days: { type: "string", default: "14" },
         name: { type: "string" },
+        family: { type: "string", default: "city" },
         out: { type: "string", short: "o" },
       },
     });
@@ -103,6 +104,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
       start: dateFlag(values.start, "--start"),
       days: wholeNumber(values.days, "--days", 1, 62),
       ...(values.name ? { name: values.name } : {}),
+      family: familyFlag(values.family),
     };
     // both files can be written, before the district is made
     prepareOutput(`${values.out}.roster.json`);
@@ -126,6 +128,11 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {
   if (positionals.length !== n) throw new UsageError(`usage: kontinuum ${usage}`);
   return positionals as N extends 2 ? [string, string] : [string, string, string];
+}
+
+function familyFlag(value: string | undefined): "city" | "rural" {
+  if (value === "city" || value === "rural") return value;
+  throw new UsageError(`--family must be city or rural, got "${value}"`);
 }
 
 export async function main(argv: string[], io: CliIo = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {

@@ -97,12 +97,18 @@ export class Moves {
     return ok;
   }
 
-  /** One of the client's visits drawn at random, if a travel move may move it: placed, one caregiver, not pinned. */
+  /**
+   * One of the client's visits drawn at random, if a travel move may move it: placed, one
+   * caregiver, not pinned, and not the kontaktperson's (the kontaktperson comes first: a travel
+   * move never takes a visit from them).
+   */
   private movableVisit(c: number): Occurrence | null {
     const mine = this.clientOccurrences[c]!;
     if (!mine.length) return null;
     const o = mine[Math.floor(this.random() * mine.length)]!;
-    return o.staff === 1 && !this.pinned.has(o.index) && this.plan.state.start[o.index]! >= 0 ? o : null;
+    const { state } = this.plan;
+    if (o.staff !== 1 || this.pinned.has(o.index) || state.start[o.index]! < 0) return null;
+    return state.assigned[o.index]![0] === this.roster.clients[c]!.contactPerson ? null : o;
   }
 
   /**

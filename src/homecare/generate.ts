@@ -17,6 +17,13 @@ export interface DistrictOptions {
   name?: string;
   /** extra staff per day part, added when the hand-made plan cannot staff every visit */
   extraStaff?: { day: number; evening: number };
+  /**
+   * "city" (default): a dense district 1.5-3 km across, a quarter of the clients sharing a
+   * building, caregivers on foot or by bike and bus (20 km/h). "rural": villages 5-25 km apart
+   * around a small town, caregivers by car (45 km/h on winding roads): long drives between
+   * clusters, where a team's geography matters most.
+   */
+  family?: "city" | "rural";
 }
 
 type Visit = RosterInput["clients"][number]["visits"][number];
@@ -32,16 +39,27 @@ export function generateDistrict(options: DistrictOptions): RosterInput {
   const chance = (p: number) => random() < p;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
-  // a dense district about 1.5-3 km across; a quarter of the clients share a building
-  const radiusKm = 0.6 + 0.12 * Math.sqrt(options.clients);
+  const rural = options.family === "rural";
+  const at = (center: { lat: number; lon: number }, r: number, a: number) => ({
+    lat: +(center.lat + (r * Math.sin(a)) / 111.2).toFixed(5),
+    lon: +(center.lon + (r * Math.cos(a)) / (111.2 * Math.cos((CENTER.lat * Math.PI) / 180))).toFixed(5),
+  });
   const buildings: { lat: number; lon: number }[] = [];
-  for (let i = 0; i < Math.ceil(options.clients * 0.75); i++) {
-    const r = radiusKm * Math.sqrt(random());
-    const a = 2 * Math.PI * random();
-    buildings.push({
-      lat: +(CENTER.lat + (r * Math.sin(a)) / 111.2).toFixed(5),
-      lon: +(CENTER.lon + (r * Math.cos(a)) / (111.2 * Math.cos((CENTER.lat * Math.PI) / 180))).toFixed(5),
-    });
+  if (!rural) {
+    // a dense district about 1.5-3 km across; a quarter of the clients share a building
+    const radiusKm = 0.6 + 0.12 * Math.sqrt(options.clients);
+    for (let i = 0; i < Math.ceil(options.clients * 0.75); i++) {
+      const r = radiusKm * Math.sqrt(random());
+      const a = 2 * Math.PI * random();
+      buildings.push(at(CENTER, r, a));
+    }
+  } else {
+    // a town and villages up to 25 km out, each village a kilometre across; few shared buildings
+    const villages = [CENTER, ...Array.from({ length: Math.max(3, Math.round(options.clients / 12)) }, () => at(CENTER, 5 + 20 * random(), 2 * Math.PI * random()))];
+    for (let i = 0; i < Math.ceil(options.clients * 0.95); i++) {
+      const v = villages[Math.floor(random() * villages.length)]!;
+      buildings.push(at(v, 0.6 * Math.sqrt(random()), 2 * Math.PI * random()));
+    }
   }
 
   const clients: RosterInput["clients"] = [];
@@ -146,7 +164,7 @@ export function generateDistrict(options: DistrictOptions): RosterInput {
     name: options.name ?? `Hemtjänst ${options.clients} klienter ${start}`,
     timezone: "Europe/Stockholm",
     period: { start, days },
-    travel: { speedKmh: 20, detourFactor: 1.3, minMinutes: 2 },
+    travel: rural ? { speedKmh: 45, detourFactor: 1.4, minMinutes: 3 } : { speedKmh: 20, detourFactor: 1.3, minMinutes: 2 },
     caregivers,
     clients,
   };
