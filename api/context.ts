@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import { DEFAULTS } from "../src/common/defaults.js";
 import { query } from "./bodies.js";
-import type { StoredInput } from "./inputs.js";
+import { RequestInputError, type StoredInput } from "./inputs.js";
 import type { JobRunner } from "./jobs.js";
 import { HttpProblem } from "./problem.js";
 import * as S from "./schemas.js";
@@ -34,7 +34,8 @@ export function apiContext(store: RunStore, jobs: JobRunner): ApiContext {
     },
     jobOptions(req, kind) {
       const q = query(S.jobQuery, req);
-      return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULTS[kind].timeLimitSeconds, seed: q.seed ?? DEFAULTS.seed };
+      if (q.travelWeight !== undefined && kind !== "homecare") throw new RequestInputError([{ in: "query", path: "travelWeight", message: "is for home-care jobs only" }]);
+      return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULTS[kind].timeLimitSeconds, seed: q.seed ?? DEFAULTS.seed, ...(q.travelWeight !== undefined ? { travelWeight: q.travelWeight } : {}) };
     },
     submit(res, owner, kind, name, input, options) {
       const run = store.createRun(owner, kind, name, JSON.stringify(input), options);

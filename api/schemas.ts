@@ -29,6 +29,8 @@ const queryNumber = <T extends z.ZodNumber>(schema: T) =>
 export const jobQuery = z.strictObject({
   timeLimitSeconds: queryNumber(z.number().gt(0, "must be more than 0 seconds").max(3600, "must be at most 3600 seconds")).optional()
     .meta({ description: `the solver stops here with the best valid result (default ${DEFAULTS.homecare.timeLimitSeconds} for home care, ${DEFAULTS.calls.timeLimitSeconds} for 1177)` }),
+  travelWeight: queryNumber(z.number().min(0.1, "must be 0.1..100").max(100, "must be 0.1..100")).optional()
+    .meta({ description: "home care: what a travel minute weighs against continuity, as a multiple of the default 1 (schedule --travel-weight)" }),
   seed: queryNumber(z.number().int("must be a whole number")).optional().meta({ description: `the same seed and input give the same result (default ${DEFAULTS.seed})` }),
 });
 

@@ -25,6 +25,8 @@ export interface Progress {
 export interface JobOptions {
   timeLimitSeconds: number;
   seed: number;
+  /** home care: the planner's trade-off (schedule --travel-weight), when given */
+  travelWeight?: number;
 }
 
 export interface RunRow {

@@ -42,10 +42,11 @@ function progressPoster<P extends { phase: string; fraction: number; elapsedMs: 
 async function runJob(job: WorkerJob): Promise<WorkerMessage> {
   const input = JSON.parse(job.body) as StoredInput;
   const options = { seed: job.options.seed, timeLimitSeconds: job.options.timeLimitSeconds };
+  const travelWeight = job.options.travelWeight !== undefined ? { travelWeight: job.options.travelWeight } : {};
   if (job.kind === "homecare") {
     const roster = readHomecareInput(input);
     const progress = progressPoster<SolveProgress>((p) => p.best, (p) => ({ unassigned: p.unassigned, distinctStaffSum: p.distinctSum }));
-    const run = await runHomecare(roster, { ...options, onProgress: progress.update });
+    const run = await runHomecare(roster, { ...options, ...travelWeight, onProgress: progress.update });
     const m = run.metrics;
     return {
       type: "done",

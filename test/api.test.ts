@@ -29,6 +29,9 @@ describe("kontinuum serve: jobs, results and runs", () => {
     expect(res.headers.get("location")).toBe(`/v1/jobs/${created.id}`);
     expect(["queued", "running"]).toContain(created.status);
     expect(created.options).toEqual({ timeLimitSeconds: 2, seed: 3 });
+    const weighted = await server.request("/v1/homecare/jobs?timeLimitSeconds=1&travelWeight=2", jsonBody(EXAMPLE));
+    expect(((await weighted.json()) as { options: object }).options).toEqual({ timeLimitSeconds: 1, seed: 1, travelWeight: 2 });
+    expect((await server.request("/v1/homecare/jobs?travelWeight=0", jsonBody(EXAMPLE))).status).toBe(400);
 
     const running = await pollJob(server, created.id, (j) => j.progress !== null || j.status === "done");
     expect(running.progress).toMatchObject({ phase: expect.any(String), best: expect.any(Number), elapsedSeconds: expect.any(Number) });
