@@ -70,12 +70,12 @@ const OUTSIDE = [
   { name: "district-1000", limit: 300 },
 ];
 
-async function outside(name: string, limit: number): Promise<string[]> {
+async function outside(name: string, limit: number, travelWeight = 1): Promise<string[]> {
   const roster = readRoster(readFileSync(`${OUTSIDE_DIR}${name}.roster.json`, "utf8"));
   const hand = computeMetrics(roster, readScheduleCsv(readFileSync(`${OUTSIDE_DIR}${name}.before.csv`, "utf8"), roster));
   const peer = (JSON.parse(readFileSync(`${OUTSIDE_DIR}peer.json`, "utf8")) as { districts: Record<string, { u21401: number; travelMinutes: number; seconds: number }> }).districts[name];
   const started = Date.now();
-  const run = await runHomecare(roster, { seed: 1, timeLimitSeconds: limit });
+  const run = await runHomecare(roster, { seed: 1, timeLimitSeconds: limit, travelWeight });
   const seconds = (Date.now() - started) / 1000;
   const valid = validateSchedule(roster, run.schedule).length === 0;
   const m = run.metrics;
@@ -137,6 +137,47 @@ const staffArg = process.argv.indexOf("--staff");
 const lpArg = process.argv.indexOf("--lp");
 const machine = `${cpus()[0]?.model ?? "?"}, ${cpus().length} cores, Node ${process.version}`;
 
+/** Travel weights the trade-off picture shows (schedule --travel-weight). */
+const TRADEOFF_WEIGHTS = [0.5, 1, 2, 4, 8];
+
+/**
+ * `--tradeoff`: U21401 against travel for each travel weight on the outside districts of 80 and 300
+ * clients (the 1,000-client one would take 25 minutes more), two solves at a time, drawn to
+ * docs/tradeoff.png with the peer's point and the hand-made schedule's.
+ */
+async function tradeoffSection(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const { execFile } = await import("node:child_process");
+  const run = (args: string[]) =>
+    new Promise<string[]>((resolve, reject) => execFile(process.execPath, [self, ...args], { maxBuffer: 1 << 20 }, (e, out) => (e ? reject(e) : resolve(JSON.parse(out) as string[]))));
+  const jobs = OUTSIDE.filter((d) => d.limit <= 60).flatMap((d) => TRADEOFF_WEIGHTS.map((w) => ({ ...d, w })));
+  const rows: { name: string; w: number; row: string[] }[] = [];
+  for (let k = 0; k < jobs.length; k += 2) {
+    const pair = jobs.slice(k, k + 2);
+    process.stderr.write(`trade-off: ${pair.map((j) => `${j.name} ×${j.w}`).join(", ")} ...\n`);
+    rows.push(...(await Promise.all(pair.map(async (j) => ({ name: j.name, w: j.w, row: await run(["--outside", j.name, String(j.limit), String(j.w)]) })))));
+  }
+  const pair = (cell: string) => cell.split(" / ").map(Number) as [number, number];
+  const series = OUTSIDE.filter((d) => d.limit <= 60).map(({ name }) => {
+    const mine = rows.filter((r) => r.name === name);
+    const [hu, ht] = pair(mine[0]!.row[9]!);
+    const [, pu] = pair(mine[0]!.row[5]!);
+    const [, pt] = pair(mine[0]!.row[6]!);
+    return {
+      district: name,
+      points: mine.map((r) => ({ weight: r.w, u21401: pair(r.row[5]!)[0], travel: pair(r.row[6]!)[0] })),
+      peer: Number.isFinite(pu) && Number.isFinite(pt) ? { u21401: pu, travel: pt } : null,
+      hand: { u21401: hu, travel: ht },
+    };
+  });
+  console.log(`U21401 / travel minutes per travel weight (${TRADEOFF_WEIGHTS.join(", ")}); seed 1, the bench's time limits; ${machine}`);
+  for (const s of series) console.log(`${s.district}: ${s.points.map((p) => `×${p.weight} ${p.u21401} / ${p.travel}`).join(", ")}; peer ${s.peer?.u21401} / ${s.peer?.travel}; hand-made ${s.hand.u21401} / ${s.hand.travel}`);
+  const { tradeoffSvg, writeTradeoff } = await import("./tradeoff.js");
+  const png = fileURLToPath(new URL("../../docs/tradeoff.png", import.meta.url));
+  await writeTradeoff(tradeoffSvg(series, `blue: Kontinuum at travel weight ×0.5 to ×8 (schedule --travel-weight); red: the simple peer; grey: hand-made. ${machine}`), png);
+  console.log(`wrote ${png}`);
+}
+
 async function apiSection(): Promise<void> {
   process.stderr.write("loading the HTTP API ...\n");
   const load = await apiLoad();
@@ -150,13 +191,15 @@ async function apiSection(): Promise<void> {
 
 if (process.argv.includes("--api")) {
   await apiSection();
+} else if (process.argv.includes("--tradeoff")) {
+  await tradeoffSection();
 } else if (arg >= 0) {
   const [clients, seed] = process.argv.slice(arg + 1, arg + 3).map(Number) as [number, number];
   const family = process.argv[arg + 3] === "rural" ? "rural" : "city";
   process.stdout.write(JSON.stringify(await one(clients, seed, family)));
 } else if (outsideArg >= 0) {
-  const [name, limit] = process.argv.slice(outsideArg + 1, outsideArg + 3) as [string, string];
-  process.stdout.write(JSON.stringify(await outside(name, Number(limit))));
+  const [name, limit, weight] = process.argv.slice(outsideArg + 1, outsideArg + 4) as [string, string, string | undefined];
+  process.stdout.write(JSON.stringify(await outside(name, Number(limit), weight === undefined ? 1 : Number(weight))));
 } else if (staffArg >= 0) {
   const [nurses, seed] = process.argv.slice(staffArg + 1, staffArg + 3).map(Number) as [number, number];
   process.stdout.write(JSON.stringify(await staff(nurses, seed)));
