@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../src/common/defaults.js";
 import { LIMITS } from "../src/common/limits.js";
 import { isValidDate } from "../src/common/time.js";
 
@@ -6,6 +7,15 @@ export type CliIo = { out: (s: string) => void; err: (s: string) => void };
 
 /** Wrong command-line use: printed with the usage text, exit 2. */
 export class UsageError extends Error {}
+
+/** The options every solver command takes (`-o`, `--csv`, `--time-limit`, `--seed`), as parseArgs reads them. */
+export const solverOptions = (defaultSeconds: number) =>
+  ({
+    out: { type: "string", short: "o" },
+    csv: { type: "string" },
+    "time-limit": { type: "string", default: String(defaultSeconds) },
+    seed: { type: "string", default: String(DEFAULTS.seed) },
+  }) as const;
 
 /** `--time-limit` and `--seed` as every solver command takes them. */
 export function solverFlags(values: { "time-limit"?: string | undefined; seed?: string | undefined }): { timeLimit: number; seed: number } {

@@ -8,7 +8,7 @@ import { readRoster } from "../src/homecare/roster-io.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { formatComparison, formatMetrics } from "../src/homecare/report.js";
-import { solverFlags, UsageError, type CliIo } from "./io.js";
+import { solverFlags, solverOptions, UsageError, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE]` */
@@ -17,10 +17,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
     args,
     allowPositionals: true,
     options: {
-      out: { type: "string", short: "o" },
-      csv: { type: "string" },
-      "time-limit": { type: "string", default: String(DEFAULTS.homecare.timeLimitSeconds) },
-      seed: { type: "string", default: String(DEFAULTS.seed) },
+      ...solverOptions(DEFAULTS.homecare.timeLimitSeconds),
       compare: { type: "string" },
       top: { type: "string", default: "15" },
       quiet: { type: "boolean", short: "q" },

@@ -14,7 +14,7 @@ import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, sta
 import { prepareOutput, readTextFile, writeTextFile } from "../src/common/files.js";
 import { LIMITS } from "../src/common/limits.js";
 import { absToIso } from "../src/common/time.js";
-import { dateFlag, solverFlags, UsageError, wholeNumber, type CliIo } from "./io.js";
+import { dateFlag, solverFlags, solverOptions, UsageError, wholeNumber, type CliIo } from "./io.js";
 import { progressBar } from "./progress.js";
 
 /** The 1177 commands: staff, forecast, validate-staffing, generate-calls. */
@@ -31,12 +31,9 @@ export async function staffCommand(args: string[], io: CliIo): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      out: { type: "string", short: "o" },
-      csv: { type: "string" },
+      ...solverOptions(DEFAULTS.calls.timeLimitSeconds),
       history: { type: "string" },
       forecast: { type: "string" },
-      "time-limit": { type: "string", default: String(DEFAULTS.calls.timeLimitSeconds) },
-      seed: { type: "string", default: String(DEFAULTS.seed) },
       json: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     },

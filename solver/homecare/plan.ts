@@ -10,13 +10,13 @@ import { RouteState } from "./routes.js";
  * >> travel minutes. A distinct caregiver costs as much as 333 travel minutes (1,000 over 3) for
  * an uncounted client, 1,000 for a counted one: continuity first, travel as the tie-breaker.
  */
-export const W_UNASSIGNED = 1_000_000;
-export const W_DISTINCT_COUNTED = 3_000;
-export const W_DISTINCT = 1_000;
-export const W_CONTACT = 40;
-export const W_PREFERRED = 10;
-export const W_LANGUAGE = 10;
-export const W_TRAVEL = 3;
+const W_UNASSIGNED = 1_000_000;
+const W_DISTINCT_COUNTED = 3_000;
+const W_DISTINCT = 1_000;
+const W_CONTACT = 40;
+const W_PREFERRED = 10;
+const W_LANGUAGE = 10;
+const W_TRAVEL = 3;
 
 type JournalEntry = { placed: boolean; o: Occurrence; cgs: number[]; start: number };
 
