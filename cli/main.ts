@@ -11,6 +11,7 @@ import { formatComparison, formatMetrics } from "../src/homecare/report.js";
 import { formatViolation } from "../src/common/violation.js";
 import { validateSchedule } from "../src/homecare/rules.js";
 import { dateFlag, UsageError, wholeNumber, type CliIo } from "./io.js";
+import { explainCommand, recommendCommand, replanCommand } from "./replan.js";
 import { scheduleCommand } from "./schedule.js";
 import { serveCommand } from "./serve.js";
 import { forecastCommand, generateCallsCommand, staffCommand, validateStaffingCommand } from "./staff.js";
@@ -24,6 +25,10 @@ Usage:
   kontinuum validate ROSTER.json SCHEDULE(.json|.csv)
   kontinuum score ROSTER.json SCHEDULE(.json|.csv) [--json]
   kontinuum compare ROSTER.json BEFORE(.json|.csv) AFTER(.json|.csv) [--json] [--top N]
+  kontinuum replan ROSTER.json SCHEDULE(.json|.csv) CHANGES.json [-o OUT.schedule.json] [--csv OUT.csv] [--report OUT.json] [--time-limit S] [--json]
+      (re-plans a published schedule for sick calls, hospital stays, new visits: shared/spec/replan.md)
+  kontinuum explain ROSTER.json SCHEDULE(.json|.csv) --client ID [--json]
+  kontinuum recommend ROSTER.json SCHEDULE(.json|.csv) --visit CLIENT/VISIT/DATE [--top N] [--json]
   kontinuum generate --clients N [--seed N] [--start YYYY-MM-DD] [--days N] [--family city|rural] -o PREFIX
       (writes PREFIX.roster.json and the hand-made PREFIX.before.csv)
 
@@ -118,6 +123,9 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
     return 0;
   },
   schedule: scheduleCommand,
+  replan: replanCommand,
+  explain: explainCommand,
+  recommend: recommendCommand,
   staff: staffCommand,
   forecast: forecastCommand,
   "validate-staffing": validateStaffingCommand,

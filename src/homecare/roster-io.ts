@@ -1,6 +1,6 @@
 import type { Roster } from "./model.js";
 import { normalizeRoster } from "./normalize.js";
-import { rosterSchema } from "./schema.js";
+import { rosterSchema, type RosterInput } from "./schema.js";
 import { parseJsonText, parseWithSchema } from "../common/parse.js";
 
 /** Roster JSON text -> normalized roster (parse, strict validation, normalization). */
@@ -10,4 +10,10 @@ export function readRoster(text: string, source?: string): Roster {
 
 export function rosterFromValue(value: unknown, source?: string): Roster {
   return normalizeRoster(parseWithSchema(rosterSchema, value, source), source);
+}
+
+/** Roster JSON text -> the roster as written (parsed, strict) and normalized: re-planning changes the first. */
+export function readRosterWithInput(text: string, source?: string): { input: RosterInput; roster: Roster } {
+  const input = parseWithSchema(rosterSchema, parseJsonText(text, source), source);
+  return { input, roster: normalizeRoster(input, source) };
 }

@@ -6,7 +6,7 @@ import { capped, clockString, dateString, idString, nameString, periodSchema, zo
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
-const shiftSchema = z
+export const shiftSchema = z
   .strictObject({
     date: dateString,
     start: clockString,
@@ -20,7 +20,7 @@ const shiftSchema = z
     path: ["breakMinutes"],
   });
 
-const caregiverSchema = z.strictObject({
+export const caregiverSchema = z.strictObject({
   id: idString,
   name: nameString.optional(),
   skills: capped(idString, 50, "skills").optional(),
@@ -34,7 +34,7 @@ const daysSchema = z.union([
   z.array(z.union([z.enum(WEEKDAYS), dateString])).min(1, "must list at least one weekday or date"),
 ], { error: 'must be "daily", "weekdays", "weekends" or a list of weekdays (mon..sun) or dates' });
 
-const visitSchema = z
+export const visitSchema = z
   .strictObject({
     id: idString,
     days: daysSchema,
