@@ -14,7 +14,7 @@ import { dateFlag, UsageError, wholeNumber, type CliIo } from "./io.js";
 import { explainCommand, recommendCommand, replanCommand } from "./replan.js";
 import { scheduleCommand } from "./schedule.js";
 import { serveCommand } from "./serve.js";
-import { forecastCommand, generateCallsCommand, staffCommand, validateStaffingCommand } from "./staff.js";
+import { forecastCommand, generateCallsCommand, restaffCommand, staffCommand, validateStaffingCommand } from "./staff.js";
 
 export { UsageError } from "./io.js";
 
@@ -37,6 +37,8 @@ Usage:
                   [--time-limit S] [--seed N] [--json]
   kontinuum forecast CALLS.json [--history FILE.csv] [--backtest] [-o OUT.csv]
   kontinuum validate-staffing CALLS.json STAFFING.json
+  kontinuum restaff CALLS.json STAFFING.json --absent NURSE --from YYYY-MM-DD[THH:MM] --to YYYY-MM-DD[THH:MM]
+                  [--history FILE.csv] [--forecast FILE.csv] [-o OUT.staffing.json] [--csv OUT.csv] [--json]
   kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
       (writes PREFIX.calls.json with today's roster and PREFIX.history.csv)
 
@@ -129,6 +131,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
   staff: staffCommand,
   forecast: forecastCommand,
   "validate-staffing": validateStaffingCommand,
+  restaff: restaffCommand,
   "generate-calls": generateCallsCommand,
   serve: serveCommand,
 };

@@ -3,14 +3,14 @@ import { BrokenRulesError } from "../solver/common/broken-rules.js";
 import { DEFAULTS } from "../src/common/defaults.js";
 import { backtest } from "../src/calls/forecast.js";
 import { callDemand } from "../src/calls/forecast.js";
-import { runStaffing } from "../solver/calls/run.js";
+import { restaffReport, runRestaff, runStaffing } from "../solver/calls/run.js";
 import type { StaffingProgress } from "../solver/calls/staffing.js";
 import type { CallsSources } from "../src/calls/normalize.js";
 import { formatStaffing } from "../src/calls/report.js";
 import { formatViolation } from "../src/common/violation.js";
 import { validateStaffingFile } from "../src/calls/rules.js";
 import { generateCallsFixture } from "../src/calls/generate.js";
-import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, rosterToCsv, staffingFile } from "../src/calls/io.js";
+import { demandToCsv, readCallRowsCsv, readCalls, readStaffing, resolveAbsence, rosterToCsv, staffingFile } from "../src/calls/io.js";
 import { prepareOutput, readTextFile, writeTextFile } from "../src/common/files.js";
 import { LIMITS } from "../src/common/limits.js";
 import { absToIso } from "../src/common/time.js";
@@ -142,5 +142,51 @@ export function generateCallsCommand(args: string[], io: CliIo): number {
   writeTextFile(`${values.out}.calls.json`, JSON.stringify(fixture.input, null, 2) + "\n");
   writeTextFile(`${values.out}.history.csv`, fixture.historyCsv);
   io.out(`wrote ${values.out}.calls.json (${fixture.input.nurses.length} nurses, ${fixture.problem.intervals.length} intervals, today's roster ${fixture.input.roster?.length ?? 0} shifts) and ${values.out}.history.csv`);
+  return 0;
+}
+
+/** `kontinuum restaff CALLS STAFFING --absent NURSE --from T --to T [--history F] [--forecast F] [-o OUT] [--csv OUT.csv] [--json]` */
+export function restaffCommand(args: string[], io: CliIo): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      absent: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      history: { type: "string" },
+      forecast: { type: "string" },
+      out: { type: "string", short: "o" },
+      csv: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 2 || !values.absent || !values.from || !values.to)
+    throw new UsageError("usage: kontinuum restaff CALLS.json STAFFING.json --absent NURSE --from YYYY-MM-DD[THH:MM] --to YYYY-MM-DD[THH:MM] [options]");
+  const [callsPath, staffingPath] = positionals as [string, string];
+  const problem = loadCalls(callsPath, values.history, values.forecast);
+  const file = readStaffing(readTextFile(staffingPath), problem, staffingPath);
+  const absence = resolveAbsence(problem, values.absent, values.from, values.to);
+  const outPath = values.out ?? staffingPath.replace(/(\.staffing)?\.json$/, "") + ".restaffed.staffing.json";
+  prepareOutput(outPath);
+  if (values.csv) prepareOutput(values.csv);
+  const run = runRestaff(problem, file, absence.nurse, absence.from, absence.to);
+  const outcome = { demand: run.demand, solution: { shifts: run.shifts, upperBound: null, upperBoundHard: null, moves: run.changes.length, models: [] }, report: run.report, today: null, seconds: run.seconds };
+  const report = restaffReport(run);
+  // the file names the leave, so validate-staffing counts it as paid time as this run did
+  const { absences, ...changes } = report;
+  writeTextFile(outPath, JSON.stringify({ ...staffingFile(run.problem, outcome, 0), absences, restaff: changes }, null, 2) + "\n");
+  if (values.csv) writeTextFile(values.csv, rosterToCsv(run.problem, run.shifts));
+  if (values.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const clock = (s: { template: string; start: string; end: string }) => `${s.template} ${s.start.slice(11, 16)}-${s.end.slice(11, 16)}`;
+  io.out(`wrote ${outPath}${values.csv ? ` and ${values.csv}` : ""} (${run.seconds.toFixed(2)} s)`);
+  io.out(`${values.absent} absent: ${report.removed.length} shift(s) gone (${report.removed.map((r) => `${r.date} ${clock(r)}`).join(", ") || "none in that time"})`);
+  for (const c of report.changes) io.out(`  ${c.kind === "callIn" ? "call in" : "move   "} ${c.nurse.padEnd(8)} ${c.date} ${c.before ? `${clock(c.before)} -> ` : ""}${clock(c.after)}`);
+  io.out(`service level (the absence's days): published ${pct(report.absenceDays.published)}, with the gap ${pct(report.absenceDays.withGap)}, after ${pct(report.absenceDays.after)}`);
+  io.out(`service level (period): published ${pct(report.serviceLevel.published)}, with the gap ${pct(report.serviceLevel.withGap)}, after ${report.changes.length} change(s) ${pct(report.serviceLevel.after)}`);
   return 0;
 }

@@ -1,11 +1,12 @@
-import { InputError } from "../common/errors.js";
+import { InputError, IssueCollector } from "../common/errors.js";
+import { localTimeString } from "../common/schema.js";
 import type { CallsProblem, Demand, NurseShift } from "./model.js";
 import { normalizeCalls, type CallsSources, type RawCallRow } from "./normalize.js";
 import { perDay } from "./report.js";
 import { paidMinutes } from "./shifts.js";
-import type { RosterShift } from "./rules.js";
+import type { Absence, RosterShift } from "./rules.js";
 import { callsInputSchema, staffingFileSchema } from "./schema.js";
-import { absToIso, daysBetween, isoToAbs } from "../common/time.js";
+import { absToIso, daysBetween, isoToAbs, localTimeToAbs } from "../common/time.js";
 import type { StaffingReport } from "./figures.js";
 import { csvColumns, parseCsv, toCsv } from "../common/csv.js";
 import { parseJsonText, parseWithSchema } from "../common/parse.js";
@@ -77,7 +78,7 @@ export function rosterToCsv(problem: CallsProblem, shifts: readonly NurseShift[]
 }
 
 /** A `*.staffing.json` read back: its roster lines placed in time, and the staffed counts it claims. */
-export function readStaffing(text: string, problem: CallsProblem, source?: string): { roster: RosterShift[]; claimedStaffed: Map<number, number> | null } {
+export function readStaffing(text: string, problem: CallsProblem, source?: string): { roster: RosterShift[]; claimedStaffed: Map<number, number> | null; absences: Absence[] } {
   const file = parseWithSchema(staffingFileSchema, parseJsonText(text, source), source);
   const nurseIndex = new Map(problem.nurses.map((n) => [n.id, n.index]));
   const templateIndex = new Map(problem.templates.map((t) => [t.id, t.index]));
@@ -97,7 +98,17 @@ export function readStaffing(text: string, problem: CallsProblem, source?: strin
     breakEnd: r.break ? abs(r.break.end) : null,
   }));
   const claimedStaffed = file.intervals ? new Map(file.intervals.map((iv) => [abs(iv.start), iv.staffed])) : null;
-  return { roster, claimedStaffed };
+  const issues = new IssueCollector();
+  const absences = (file.absences ?? []).flatMap((a, k): Absence[] => {
+    const nurse = nurseIndex.get(a.nurse);
+    if (nurse === undefined) {
+      issues.add(`absences[${k}].nurse`, `unknown nurse "${a.nurse}"`);
+      return [];
+    }
+    return [{ nurse, from: abs(a.from), to: abs(a.to), paidMinutes: a.paidMinutes }];
+  });
+  issues.throwIfAny(source);
+  return { roster, claimedStaffed, absences };
 }
 
 
@@ -160,3 +171,21 @@ export function staffingFile(problem: CallsProblem, run: StaffingOutcome, seed: 
 
 const daysForFile = (problem: CallsProblem, report: StaffingReport) =>
   perDay(problem, report).map((d) => ({ ...d, calls: round(d.calls, 1), serviceLevel: round4(d.serviceLevel) }));
+
+/** A nurse's absence as a user names it (id, local times or dates) -> index and absolute minutes; errors name the field. */
+export function resolveAbsence(problem: CallsProblem, nurseId: string, from: string, to: string): { nurse: number; from: number; to: number } {
+  const issues = new IssueCollector();
+  const nurse = problem.nurses.find((n) => n.id === nurseId);
+  if (!nurse) issues.add("absent", `unknown nurse "${nurseId}"`);
+  const at = (field: "from" | "to", value: string) => {
+    if (!localTimeString.safeParse(value).success) return issues.add(field, `"${value}" must be a local time YYYY-MM-DDTHH:MM or a date YYYY-MM-DD`);
+    const abs = localTimeToAbs(problem.zone, value);
+    if (abs === null) issues.add(field, `${value} does not exist in ${problem.zone} (the clocks jump past it)`);
+    return abs ?? undefined;
+  };
+  const f = at("from", from);
+  const t = at("to", to);
+  if (f !== undefined && t !== undefined && t <= f) issues.add("to", "must be after from");
+  issues.throwIfAny();
+  return { nurse: nurse!.index, from: f!, to: t! };
+}

@@ -163,8 +163,34 @@ export const staffedCountsMatch = (problem: CallsProblem, roster: readonly Roste
   return out;
 };
 
+/** Paid leave (a nurse off sick, re-staffed around): [from, to) absolute, with the paid minutes of the shifts it took away. */
+export interface Absence {
+  nurse: number;
+  from: number;
+  to: number;
+  paidMinutes: number;
+}
+
+/**
+ * The problem a roster with paid leave is checked against: the leave counts as worked in the
+ * absent nurse's contract band (sick pay is paid time), and she is unavailable on the days it touches.
+ */
+export function withAbsences(problem: CallsProblem, absences: readonly Absence[]): CallsProblem {
+  if (!absences.length) return problem;
+  return {
+    ...problem,
+    nurses: problem.nurses.map((n) => {
+      const mine = absences.filter((a) => a.nurse === n.index);
+      if (!mine.length) return n;
+      const dates = problem.days.filter((d) => mine.some((a) => d.start < a.to && d.end > a.from)).map((d) => d.date);
+      return { ...n, contractMinutes: n.contractMinutes - mine.reduce((s, a) => s + a.paidMinutes, 0), unavailable: new Set([...n.unavailable, ...dates]) };
+    }),
+  };
+}
+
 /** A staffing file checked whole: every roster rule, and (when the file lists intervals) the staffed counts it claims. */
-export function validateStaffingFile(problem: CallsProblem, file: { roster: RosterShift[]; claimedStaffed: Map<number, number> | null }): Violation[] {
+export function validateStaffingFile(original: CallsProblem, file: { roster: RosterShift[]; claimedStaffed: Map<number, number> | null; absences?: Absence[] }): Violation[] {
+  const problem = withAbsences(original, file.absences ?? []);
   const violations = validateStaffing(problem, file.roster);
   const { claimedStaffed } = file;
   if (!claimedStaffed || violations.some((v) => v.rule === knownNurseAndTemplate.name || v.rule === dateInPeriod.name)) return violations;

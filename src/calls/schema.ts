@@ -106,5 +106,7 @@ export const staffingFileSchema = z.object({
   roster: capped(staffingRosterEntrySchema, LIMITS.nurses * 62, "roster lines"),
   intervals: z.array(z.object({ start: isoString, staffed: z.number().int().min(0) }).loose()).optional(),
   summary: z.object({}).loose().optional(),
+  /** paid leave the roster was re-staffed for (restaff): counted as worked in the contract band */
+  absences: z.array(z.strictObject({ nurse: idString, from: isoString, to: isoString, paidMinutes: z.number().int().min(0) })).max(10_000).optional(),
 }).loose();
 export type StaffingFile = z.output<typeof staffingFileSchema>;

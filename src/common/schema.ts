@@ -19,3 +19,10 @@ export const periodSchema = z.strictObject({
 });
 /** An array of at most `max` items, the limit named in the error. */
 export const capped = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, `at most ${max.toLocaleString("en")} ${what}`);
+/** A local time, "2026-10-21T06:40", or a date alone, meaning 00:00 of that date. */
+export const localTimeString = z
+  .string()
+  .refine((s) => {
+    const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$/.exec(s);
+    return m !== null && isValidDate(m[1]!) && (m[2] === undefined || isValidClock(m[2]));
+  }, "must be a local time YYYY-MM-DDTHH:MM or a date YYYY-MM-DD");

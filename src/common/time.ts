@@ -152,3 +152,12 @@ export function isoToAbs(iso: string): number | null {
   if (!dt.isValid) return null;
   return Math.floor(dt.toMillis() / 60_000);
 }
+
+/**
+ * A local time "2026-10-21T06:40", or a date alone meaning 00:00 of that date, in `zone` ->
+ * absolute minute; null when that wall time does not exist (the clocks jump past it).
+ */
+export function localTimeToAbs(zone: string, value: string): number | null {
+  const [date, clock] = value.split("T") as [string, string | undefined];
+  return wallToAbs(buildLocalDays(zone, date, 1)[0]!, clock ? clockToMinute(clock) : 0);
+}

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { IssueCollector } from "../common/errors.js";
 import { parseJsonText, parseWithSchema } from "../common/parse.js";
-import { capped, dateString, idString, nameString } from "../common/schema.js";
-import { absToLocal, addDays, buildLocalDays, clockToMinute, isValidClock, isValidDate, wallToAbs } from "../common/time.js";
+import { capped, dateString, idString, localTimeString, nameString } from "../common/schema.js";
+import { absToLocal, addDays, clockToMinute, localTimeToAbs, wallToAbs } from "../common/time.js";
 import type { Roster, Schedule } from "./model.js";
 import { occurrenceKey } from "./model.js";
 import { isAway, visitOccursOn } from "./occurrences.js";
@@ -13,14 +13,6 @@ import { caregiverSchema, shiftSchema, visitSchema, type RosterInput } from "./s
  * The changes are applied to the roster as the user wrote it (then normalized as any roster), so
  * the changed roster obeys every rule of homecare.md by the same code.
  */
-
-/** A local time, "2026-10-21T06:40", or a date alone, meaning 00:00 of that date. */
-const localTimeString = z
-  .string()
-  .refine((s) => {
-    const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$/.exec(s);
-    return m !== null && isValidDate(m[1]!) && (m[2] === undefined || isValidClock(m[2]));
-  }, "must be a local time YYYY-MM-DDTHH:MM or a date YYYY-MM-DD");
 
 const changeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("caregiverAbsent"), caregiver: idString, from: localTimeString, to: localTimeString }),
@@ -62,12 +54,6 @@ export interface ChangedRoster {
   removed: Map<string, string>;
 }
 
-/** Absolute minute of a local time or date in the roster's zone; null when that wall time does not exist. */
-function localToAbs(zone: string, value: string): number | null {
-  const [date, clock] = value.split("T") as [string, string | undefined];
-  return wallToAbs(buildLocalDays(zone, date, 1)[0]!, clock ? clockToMinute(clock) : 0);
-}
-
 /**
  * Applies the changes in order to the roster input (rule 1 of replan.md). `roster` is the
  * normalized original and `published` its schedule: a shift of an absent caregiver that is under
@@ -81,7 +67,7 @@ export function applyChanges(original: RosterInput, roster: Roster, published: S
   const input: RosterInput = structuredClone(original);
   const zone = input.timezone;
   if (changes.roster !== input.name) issues.add("roster", `"${changes.roster}" is not this roster's name ("${input.name}")`);
-  const now = localToAbs(zone, changes.now);
+  const now = localTimeToAbs(zone, changes.now);
   if (now === null) issues.add("now", `${changes.now} does not exist in ${zone} (the clocks jump past it)`);
   const period = roster.days.slice(0, roster.periodDays);
   const dayByDate = new Map(roster.days.map((d) => [d.date, d]));
@@ -96,8 +82,8 @@ export function applyChanges(original: RosterInput, roster: Roster, published: S
       case "caregiverAbsent": {
         const c = caregiverAt(change.caregiver);
         if (!c) return issues.add(`${at}.caregiver`, `unknown caregiver "${change.caregiver}"`);
-        const from = localToAbs(zone, change.from);
-        const to = localToAbs(zone, change.to);
+        const from = localTimeToAbs(zone, change.from);
+        const to = localTimeToAbs(zone, change.to);
         if (from === null) return issues.add(`${at}.from`, `${change.from} does not exist in ${zone} (the clocks jump past it)`);
         if (to === null) return issues.add(`${at}.to`, `${change.to} does not exist in ${zone} (the clocks jump past it)`);
         if (to <= from) return issues.add(`${at}.to`, "must be after from");
