@@ -17,14 +17,14 @@ export function readEnvelope(body: unknown, schema: z.ZodObject): Record<string,
     throw new RequestInputError([{ in: "body", path: "", message: `must be a JSON object with ${keys.join(", ")}` }]);
   const issues = [
     ...Object.keys(body).filter((k) => !keys.includes(k)).map((k) => ({ in: "body", path: k, message: "unknown field" })),
-    ...keys.filter((k) => (body as Record<string, unknown>)[k] === undefined).map((k) => ({ in: "body", path: k, message: "is required" })),
+    ...keys.filter((k) => (body as Record<string, unknown>)[k] === undefined && !schema.shape[k]!.safeParse(undefined).success).map((k) => ({ in: "body", path: k, message: "is required" })),
   ];
   if (issues.length) throw new RequestInputError(issues);
   return body as Record<string, unknown>;
 }
 
 /** A schedule part: the spec's JSON as an object, or its CSV (or JSON) as text. */
-function schedulePart(part: string, value: unknown, roster: Roster): Schedule {
+export function schedulePart(part: string, value: unknown, roster: Roster): Schedule {
   return inPart(part, () => {
     if (typeof value === "string") return readSchedule(value, roster);
     if (typeof value === "object" && value !== null) return scheduleFromValue(value);

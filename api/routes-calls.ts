@@ -1,6 +1,8 @@
 import { callsFromValue, readStaffing } from "../src/calls/io.js";
 import { validateStaffingFile } from "../src/calls/rules.js";
+import { z } from "zod";
 import { readCallsMultipart, readEnvelope } from "./bodies.js";
+import { runCheck } from "./checks.js";
 import type { ApiContext } from "./context.js";
 import { inPart, readCallsInput } from "./inputs.js";
 import { COMMON_PROBLEMS, json, type Route } from "./route.js";
@@ -23,6 +25,19 @@ export const callsRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         const multipart = req.is("multipart/form-data");
         const input = multipart ? await readCallsMultipart(req) : { document: req.body };
         submit(res, owner, "calls", readCallsInput(input, multipart ? "calls" : "body").name, input, options);
+      },
+    },
+    {
+      method: "post",
+      path: "/v1/calls/restaff",
+      doc: {
+        summary: "Fill a nurse's absence in a published staffing with the fewest changes, every rule kept",
+        requestBody: { content: { "application/json": { schema: S.restaffBody } } },
+        responses: { "200": json(z.object({ staffing: z.object({}).loose(), restaff: z.object({}).loose() }), "the new staffing file (with the leave) and the changes with the service level before and after"), ...COMMON_PROBLEMS },
+      },
+      accepts: ["application/json"],
+      async handle(req, res) {
+        res.type("application/json").send(await runCheck("restaff", req.body, Number(res.locals.bodyBytes ?? 0)));
       },
     },
     {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Response } from "express";
-import { runHomecareCheck } from "./checks.js";
+import { runCheck } from "./checks.js";
 import type { ApiContext } from "./context.js";
 import { readHomecareInput, type StoredInput } from "./inputs.js";
 import { COMMON_PROBLEMS, json, type Route } from "./route.js";
@@ -21,7 +21,7 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
       },
       accepts: ["application/json"],
       async handle(req, res) {
-        res.type("application/json").send(await runHomecareCheck("validate", req.body, bodyBytes(res)));
+        res.type("application/json").send(await runCheck("validate", req.body, bodyBytes(res)));
       },
     },
     {
@@ -34,7 +34,7 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
       },
       accepts: ["application/json"],
       async handle(req, res) {
-        res.type("application/json").send(await runHomecareCheck("score", req.body, bodyBytes(res)));
+        res.type("application/json").send(await runCheck("score", req.body, bodyBytes(res)));
       },
     },
     {
@@ -47,9 +47,34 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
       },
       accepts: ["application/json"],
       async handle(req, res) {
-        res.type("application/json").send(await runHomecareCheck("compare", req.body, bodyBytes(res)));
+        res.type("application/json").send(await runCheck("compare", req.body, bodyBytes(res)));
       },
     },
+    ...(["replan", "explain", "recommend"] as const).map((kind): Route => ({
+      method: "post",
+      path: `/v1/homecare/${kind}`,
+      doc: {
+        replan: {
+          summary: "Re-plan a published schedule for a list of changes (shared/spec/replan.md): sick calls, hospital stays, new visits",
+          requestBody: { content: { "application/json": { schema: S.replanBody } } },
+          responses: { "200": json(z.object({ schedule: z.object({}).loose(), report: z.object({}).loose() }), "the new schedule (valid for the changed roster) and the change report"), ...COMMON_PROBLEMS },
+        },
+        explain: {
+          summary: "Why a client meets the caregivers it meets: per visit outside its main team, what stops each team member",
+          requestBody: { content: { "application/json": { schema: S.explainBody } } },
+          responses: { "200": json(z.object({}).loose(), "the explanation, as `kontinuum explain --json`"), ...COMMON_PROBLEMS },
+        },
+        recommend: {
+          summary: "Who could take this visit now: each option with the change in the client's distinct count, in travel, and what else it moves",
+          requestBody: { content: { "application/json": { schema: S.recommendBody } } },
+          responses: { "200": json(z.object({}).loose(), "the options, as `kontinuum recommend --json`"), ...COMMON_PROBLEMS },
+        },
+      }[kind],
+      accepts: ["application/json"],
+      async handle(req, res) {
+        res.type("application/json").send(await runCheck(kind, req.body, bodyBytes(res)));
+      },
+    })),
     {
       method: "post",
       path: "/v1/homecare/jobs",

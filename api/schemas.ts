@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULTS } from "../src/common/defaults.js";
 import { callsInputSchema, staffingFileSchema } from "../src/calls/schema.js";
 import { rosterSchema, scheduleSchema } from "../src/homecare/schema.js";
+import { changesSchema } from "../src/homecare/changes.js";
 
 /**
  * The HTTP API's bodies and answers as zod schemas: request parts are read with the very schemas
@@ -17,6 +18,28 @@ const scheduleValue = z
 export const validateBody = z.strictObject({ roster, schedule: scheduleValue });
 export const scoreBody = validateBody;
 export const compareBody = z.strictObject({ roster, before: scheduleValue, after: scheduleValue });
+export const replanBody = z.strictObject({
+  roster,
+  schedule: scheduleValue.meta({ description: "the published schedule" }),
+  changes: changesSchema.meta({ id: "Changes", description: "the change list of shared/spec/replan.md" }),
+  timeLimitSeconds: z.number().gt(0).max(60).optional().meta({ description: "the wall for the re-plan (default 10 s)" }),
+});
+export const explainBody = z.strictObject({ roster, schedule: scheduleValue, client: z.string().meta({ description: "the client's id" }) });
+export const recommendBody = z.strictObject({
+  roster,
+  schedule: scheduleValue,
+  visit: z.string().meta({ description: "the occurrence CLIENT/VISIT/DATE" }),
+  top: z.number().int().min(1).max(100).optional().meta({ description: "at most this many options (default 5)" }),
+});
+export const restaffBody = z.strictObject({
+  calls,
+  staffing: z.union([staffingFileSchema, z.string().meta({ description: "the staffing JSON as text" })]),
+  absent: z.string().meta({ description: "the absent nurse's id" }),
+  from: z.string().meta({ description: "local time YYYY-MM-DDTHH:MM or a date (00:00)" }),
+  to: z.string().meta({ description: "local time or date, exclusive" }),
+  history: z.string().optional().meta({ description: "history as the telephony CSV, when the calls input has none" }),
+  forecast: z.string().optional().meta({ description: "a forecast as the telephony CSV" }),
+});
 export const validateStaffingBody = z.strictObject({
   calls,
   staffing: z.union([staffingFileSchema, z.string().meta({ description: "the staffing JSON as text" })]),

@@ -223,10 +223,10 @@ describe("#17.5 the check's budget", () => {
   it("a check that cannot finish in its budget is a 422 naming the limit, and its worker is stopped", async () => {
     // the built module, whose worker file exists beside it
     const built = "../dist/api/checks.js";
-    const { runHomecareCheck } = (await import(built)) as typeof import("../api/checks.js");
+    const { runCheck } = (await import(built)) as typeof import("../api/checks.js");
     const body = { roster: JSON.parse(DISTRICT), schedule: readFileSync("fixtures/district.before.csv", "utf8") };
-    await expect(runHomecareCheck("validate", body, Number.MAX_SAFE_INTEGER, 0.001)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/more than 0.001 s, the most one request may take/) });
-    await expect(runHomecareCheck("validate", body, Number.MAX_SAFE_INTEGER)).resolves.toMatch(/"valid":true/);
+    await expect(runCheck("validate", body, Number.MAX_SAFE_INTEGER, 0.001)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/more than 0.001 s, the most one request may take/) });
+    await expect(runCheck("validate", body, Number.MAX_SAFE_INTEGER)).resolves.toMatch(/"valid":true/);
   });
 });
 

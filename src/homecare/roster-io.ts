@@ -14,6 +14,10 @@ export function rosterFromValue(value: unknown, source?: string): Roster {
 
 /** Roster JSON text -> the roster as written (parsed, strict) and normalized: re-planning changes the first. */
 export function readRosterWithInput(text: string, source?: string): { input: RosterInput; roster: Roster } {
-  const input = parseWithSchema(rosterSchema, parseJsonText(text, source), source);
+  return rosterWithInputFromValue(parseJsonText(text, source), source);
+}
+
+export function rosterWithInputFromValue(value: unknown, source?: string): { input: RosterInput; roster: Roster } {
+  const input = parseWithSchema(rosterSchema, value, source);
   return { input, roster: normalizeRoster(input, source) };
 }
