@@ -107,6 +107,51 @@ describe.runIf(haveChromium)("the planner's page in a browser", () => {
     expect(download.suggestedFilename()).toMatch(/\.schedule\.csv$/);
   });
 
+  it("a caregiver calls in sick: the proposed changes equal the API's re-plan; accepted, the figures follow; a client's explanation; the day's map", async () => {
+    const runs = (await (await server.request("/v1/runs?limit=1")).json()) as { runs: { id: string }[] };
+    const schedule = (await (await server.request(`/v1/jobs/${runs.runs[0]!.id}/result`)).json()) as { assignments: { date: string; client: string; caregivers: string[] }[] };
+    // the caregiver with the most visits on 2026-10-21 and 22
+    const count = new Map<string, number>();
+    for (const a of schedule.assignments) if (a.date === "2026-10-21" || a.date === "2026-10-22") for (const c of a.caregivers) count.set(c, (count.get(c) ?? 0) + 1);
+    const sick = [...count.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    await page.click("#t-sick");
+    await page.selectOption("#sick-caregiver", sick);
+    await page.selectOption("#sick-from", "2026-10-21");
+    await page.fill("#sick-days", "2");
+    await page.fill("#sick-now", "06:30");
+    await page.click("#sick-form button[type=submit]");
+    await page.waitForSelector("#sick-result:not([hidden])", { timeout: 30_000 });
+    const roster = JSON.parse(await readText("fixtures/district.roster.json")) as { name: string };
+    const changes = { roster: roster.name, now: "2026-10-21T06:30", changes: [{ type: "caregiverAbsent", caregiver: sick, from: "2026-10-21T06:30", to: "2026-10-23" }] };
+    const api = (await (await server.request("/v1/homecare/replan", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ roster, schedule, changes }) })).json()) as { schedule: typeof schedule; report: { changed: { why: string }[]; summary: { changedAssignments: number; u21401: { after: number } } } };
+    expect(api.report.changed.length).toBeGreaterThan(0);
+    expect(await page.locator("#sick-changes tbody tr").count()).toBe(api.report.changed.length);
+    expect(await page.textContent("#sick-summary")).toContain(`${api.report.summary.changedAssignments} assignments change`);
+    expect(await page.locator("#sick-changes tbody tr").first().textContent()).toContain(`${sick} absent`);
+    await shot("sick-call");
+    await page.click("#sick-accept");
+    await expect.poll(() => page.textContent("#sick-accepted")).toMatch(/^Accepted/);
+    await expect.poll(() => page.getAttribute("#summary", "data-u21401")).toBe(api.report.summary.u21401.after.toFixed(1));
+
+    // a client's explanation beside its strip
+    await page.click("#t-clients");
+    await page.locator("#clients tbody tr").first().locator("button").click();
+    await expect.poll(() => page.textContent("#client-explain"), { timeout: 10_000 }).toMatch(/^Why k\d+ meets \d+Main team: /);
+    await page.locator("#client-strip").screenshot({ path: join(SHOTS, "client-explain.png") });
+
+    // the map of 2026-10-22: one route per caregiver working that day, one dot per client visited
+    await page.click("#t-map");
+    await page.selectOption("#map-date", "2026-10-22");
+    // the map draws the schedule in force: the accepted re-plan, without her that day
+    const day = api.schedule.assignments.filter((a) => a.date === "2026-10-22");
+    const working = new Set(day.flatMap((a) => a.caregivers));
+    expect(working.has(sick)).toBe(false);
+    await expect.poll(() => page.locator("#map polyline").count()).toBe(working.size);
+    expect(await page.locator("#map circle").count()).toBe(new Set(day.map((a) => a.client)).size);
+    expect(await page.locator("#map polyline[data-caregiver]").first().getAttribute("stroke")).toMatch(/^#[0-9a-f]{6}$/);
+    await shot("map");
+  });
+
   it("lists the occurrences nobody can take, with the reason a scheduler can act on", async () => {
     const roster = JSON.parse(await readText("fixtures/example.roster.json")) as { clients: { visits: { skills?: string[] }[] }[] };
     roster.clients[0]!.visits[0]!.skills = ["dialys"]; // a skill no caregiver has

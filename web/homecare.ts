@@ -3,7 +3,8 @@ import { caregiverGantt, clientStrip } from "./charts.js";
 import { $, cell, fileText, fillTable, fmt, pct, show } from "./dom.js";
 import { follow, guarded } from "./jobs.js";
 import { selectTab } from "./tabs.js";
-import type { ClientRow, Job, ScheduleFile, Timelines, Totals } from "./types.js";
+import { currentSchedule, dayTools, explainBeside } from "./replan.js";
+import type { ClientRow, Job, RosterDoc, ScheduleFile, Timelines, Totals } from "./types.js";
 
 /** Home care: upload a roster (and the hand-made schedule), then the summary, clients, caregivers and unassigned. */
 $("homecare-form").addEventListener("submit", (e) => {
@@ -16,12 +17,24 @@ $("homecare-form").addEventListener("submit", (e) => {
     show("homecare-result", false);
     show("calls-result", false);
     const job = await follow(await postJson<Job>(`/v1/homecare/jobs${seconds ? `?timeLimitSeconds=${encodeURIComponent(seconds)}` : ""}`, roster));
-    await showSchedule(job, JSON.parse(roster) as object, before);
+    await showSchedule(job, JSON.parse(roster) as RosterDoc, before);
   });
 });
 
-async function showSchedule(job: Job, roster: object, before: string | undefined): Promise<void> {
+async function showSchedule(job: Job, roster: RosterDoc, before: string | undefined): Promise<void> {
   const schedule = await getJson<ScheduleFile>(job.result!);
+  // an accepted re-plan becomes the schedule the figures and the client table show
+  dayTools(roster, schedule, (accepted) => void guarded(() => showFigures(job, roster, before, accepted)));
+  await showFigures(job, roster, before, schedule);
+  await caregiverView(job);
+  $("download-json").onclick = () => void download(job.result!, "application/json", `${job.roster}.schedule.json`);
+  $("download-csv").onclick = () => void download(job.result!, "text/csv", `${job.roster}.schedule.csv`);
+  $("homecare-result-title").textContent = `Schedule: ${job.roster}`;
+  show("homecare-result", true);
+  selectTab("t-summary");
+}
+
+async function showFigures(job: Job, roster: RosterDoc, before: string | undefined, schedule: ScheduleFile): Promise<void> {
   let totals: { before: Totals | null; after: Totals };
   let clients: ClientRow[];
   if (before !== undefined) {
@@ -38,12 +51,6 @@ async function showSchedule(job: Job, roster: object, before: string | undefined
   fillTable($<HTMLTableElement>("unassigned"), ["client", "visit", "date", "why"], schedule.unassigned.map((u) => [u.client, u.visit, u.date, u.reason]));
   if (!schedule.unassigned.length) $("unassigned").insertAdjacentHTML("beforeend", `<caption class="muted">Every visit is staffed.</caption>`);
   $("t-unassigned").textContent = `Unassigned (${schedule.unassigned.length})`;
-  await caregiverView(job);
-  $("download-json").onclick = () => void download(job.result!, "application/json", `${job.roster}.schedule.json`);
-  $("download-csv").onclick = () => void download(job.result!, "text/csv", `${job.roster}.schedule.csv`);
-  $("homecare-result-title").textContent = `Schedule: ${job.roster}`;
-  show("homecare-result", true);
-  selectTab("t-summary");
 }
 
 function summaryTable(t: { before: Totals | null; after: Totals }, lowerBound: number | null): void {
@@ -116,7 +123,7 @@ function clientTable(rows: ClientRow[], schedule: ScheduleFile): void {
         open.type = "button";
         open.className = "client-open";
         open.textContent = c.text!(r);
-        open.addEventListener("click", () => openClient(r, schedule));
+        open.addEventListener("click", () => openClient(r, currentSchedule()));
         td.append(open);
         tr.append(td);
       });
@@ -134,6 +141,7 @@ function openClient(row: ClientRow, schedule: ScheduleFile): void {
   // the strip shows every visit; Kolada's figure counts care visits 07:00-22:00 only
   $("client-strip-title").textContent = `${client}: ${mine.length} visits by ${caregivers.length} caregivers; ${row.after} on the visits Kolada counts`;
   $("client-strip").scrollIntoView({ block: "nearest" });
+  void guarded(() => explainBeside(client));
 }
 
 async function caregiverView(job: Job): Promise<void> {

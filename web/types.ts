@@ -68,3 +68,24 @@ export interface StaffingFile {
     today?: StaffingFile["summary"];
   };
 }
+
+/** The roster as the page reads it: what the sick call and the map need (shared/spec/homecare.md). */
+export interface RosterDoc {
+  name: string;
+  period: { start: string; days: number };
+  caregivers: { id: string; name?: string }[];
+  clients: { id: string; location: { lat: number; lon: number } }[];
+}
+
+export interface ChangeReport {
+  changed: { client: string; visit: string; date: string; before: { start: string; caregivers: string[] } | null; after: { start: string; caregivers: string[] } | null; why: string }[];
+  summary: { changedAssignments: number; caregiversNewToAClient: number; unassigned: number; u21401: { before: number | null; after: number | null }; travelMinutes: { before: number; after: number } };
+}
+
+export interface Explanation {
+  client: string;
+  visits: number;
+  caregivers: { caregiver: string; visits: number; team: boolean; contactPerson: boolean }[];
+  outsideTeam: { occurrence: string; start: string; by: string[]; team: { caregiver: string; reason: string }[] }[];
+  unassigned: { occurrence: string; reason: string; close: { caregiver: string; reason: string }[] }[];
+}
