@@ -20,6 +20,7 @@ import { runStaffing } from "../solver/calls/run.js";
 import { countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { apiLoad, formatApiLoad } from "./api-load.js";
+import { replanCase, type ReplanSource } from "./replan.js";
 
 /**
  * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), 1177
@@ -189,8 +190,21 @@ async function apiSection(): Promise<void> {
   }
 }
 
+const replanArg = process.argv.indexOf("--replan");
+/** The re-planning cases (bench/replan.ts), each published schedule in its own process. */
+const REPLAN_CASES: [string, ReplanSource][] = [
+  ["district-103", "hand-made"],
+  ["district-103", "kontinuum"],
+  ["city-300", "hand-made"],
+  ["city-300", "kontinuum"],
+];
+const REPLAN_HEADER = ["district (published)", "sick caregiver", "seconds", "removed", "changed", "changed per removed", "new to a client", "newly unassigned", "U21401 published -> re-planned"];
+
 if (process.argv.includes("--api")) {
   await apiSection();
+} else if (replanArg >= 0 && process.argv[replanArg + 1]) {
+  const [name, source] = process.argv.slice(replanArg + 1, replanArg + 3) as [string, ReplanSource];
+  process.stdout.write(JSON.stringify(await replanCase(name, source, 60)));
 } else if (process.argv.includes("--tradeoff")) {
   await tradeoffSection();
 } else if (arg >= 0) {
@@ -208,14 +222,24 @@ if (process.argv.includes("--api")) {
   process.stdout.write(JSON.stringify(await countModelWith(solver, Number(nurses), Number(days), 5)));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const child = (args: string[], timeoutSeconds?: number): string[] | null => {
+  const child = <T = string[]>(args: string[], timeoutSeconds?: number): T | null => {
     try {
-      return JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: "utf8", maxBuffer: 1 << 20, ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000 } : {}) })) as string[];
+      return JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: "utf8", maxBuffer: 1 << 20, ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000 } : {}) })) as T;
     } catch (e) {
       if ((e as { signal?: string }).signal === "SIGTERM") return null;
       throw e;
     }
   };
+  const replanRows = () =>
+    REPLAN_CASES.flatMap(([name, source]) => {
+      process.stderr.write(`re-planning ${name} (${source} published) ...\n`);
+      return child<string[][]>(["--replan", name, source])!;
+    });
+  if (replanArg >= 0) {
+    console.log(`re-planning: one caregiver sick for two days from 06:30 on the period's third day, the five busiest that day (published: hand-made, or Kontinuum's in 60 s); ${machine}`);
+    console.log(table(REPLAN_HEADER, replanRows()));
+    process.exit(0);
+  }
   const rows = SIZES.map(({ clients, seed, family }) => {
     process.stderr.write(`solving ${clients} clients (${family}) ...\n`);
     return [family, ...child(["--one", String(clients), String(seed), family])!];
@@ -238,6 +262,8 @@ if (process.argv.includes("--api")) {
       outsideRows,
     ),
   );
+  console.log(`\nre-planning: one caregiver sick for two days from 06:30 on the period's third day, the five busiest that day (published: hand-made, or Kontinuum's in 60 s); ${machine}`);
+  console.log(table(REPLAN_HEADER, replanRows()));
   process.stderr.write("staffing 1177 regions ...\n");
   const staffRows = [30, 60].map((nurses) => child(["--staff", String(nurses), "5"])!);
   console.log(`\n1177 telephone nursing, two weeks over the autumn DST change, 15-minute intervals, 5 templates (seed 5 region, solver seed 1); ${machine}`);

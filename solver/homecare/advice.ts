@@ -1,6 +1,6 @@
 import type { Occurrence, Roster, Schedule } from "../../src/homecare/model.js";
 import { localTime } from "../../src/homecare/clock.js";
-import { qualified } from "../../src/homecare/rules.js";
+import { mayServe, qualified } from "../../src/homecare/rules.js";
 import { TravelMatrix } from "../../src/homecare/travel.js";
 import { InputError } from "../../src/common/errors.js";
 import { absToIso } from "../../src/common/time.js";
@@ -105,6 +105,13 @@ export function recommend(roster: Roster, schedule: Schedule, key: string, top =
   const met = new Map<number, number>();
   for (const x of roster.occurrences) if (x.client === o.client) for (const cg of state.assigned[x.index]!) met.set(cg, (met.get(cg) ?? 0) + 1);
   const current = [...state.assigned[o.index]!];
+  const metCache = new Map<number, Set<number>>();
+  const byClient = new Map<number, Occurrence[]>();
+  for (const x of roster.occurrences) {
+    const list = byClient.get(x.client);
+    if (list) list.push(x);
+    else byClient.set(x.client, [x]);
+  }
   const currentStart = state.start[o.index]!;
   const routeMinutes = (cgs: number[]) => cgs.reduce((s, cg) => s + state.worked[cg]!, 0);
   const before = routeMinutes(roster.caregivers.map((c) => c.index));
@@ -141,6 +148,16 @@ export function recommend(roster: Roster, schedule: Schedule, key: string, top =
     return { occurrence: x.key, caregivers: team.map(id), start: absToIso(start, roster.zone) };
   }
 
+  /** Who each client meets, worked out once per call: the moves prefer them. */
+  function metBy(client: number): Set<number> {
+    let set = metCache.get(client);
+    if (!set) {
+      set = new Set(byClient.get(client)?.flatMap((x) => state.assigned[x.index]!) ?? []);
+      metCache.set(client, set);
+    }
+    return set;
+  }
+
   /** Travel minutes the whole schedule gains (visit minutes cancel out: the same visits are done). */
   function travelDelta(): number {
     // an occurrence that was unassigned adds its visit minutes too: those are not travel
@@ -164,10 +181,10 @@ export function recommend(roster: Roster, schedule: Schedule, key: string, top =
       const moves: Recommendation["moves"] = [];
       const placements = [placement(o, [cg], start)];
       for (const s of saved) {
-        const knownTo = new Set(roster.occurrences.filter((x) => x.client === s.b.client).flatMap((x) => state.assigned[x.index]!));
+        const knownTo = metBy(s.b.client);
         let best: { to: number; start: number; rank: number } | null = null;
         for (const other of roster.caregivers) {
-          if (other.index === cg || !qualified(roster, other, s.b)) continue;
+          if (other.index === cg || !mayServe(roster, other, s.b)) continue;
           const ins = state.cheapestInsertion(other.index, s.b);
           if (!ins) continue;
           const rank = (knownTo.has(other.index) ? 0 : 100_000) + ins.travel;

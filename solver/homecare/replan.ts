@@ -90,6 +90,12 @@ export function replanSchedule(roster: Roster, published: Schedule, now: number,
   // an open occurrence whose window closed before now cannot be staffed any more: it stays unassigned
   const todo = byDifficulty(open).filter((o) => o.latest >= now).map(fromNow);
 
+  const openOf = new Map<number, Occurrence[]>();
+  for (const o of todo) {
+    const list = openOf.get(o.client);
+    if (list) list.push(o);
+    else openOf.set(o.client, [o]);
+  }
   const madeRoomFor = new Map<string, string>();
   let done = 0;
   for (const o of todo) {
@@ -116,10 +122,13 @@ export function replanSchedule(roster: Roster, published: Schedule, now: number,
   /** Cheapest direct insertion: [caregivers, start, new faces, travel] or null. */
   function direct(o: Occurrence, order: number[]): { cgs: number[]; start: number; fresh: number; travel: number } | null {
     const fixed = pinned.get(o.index) ?? [];
-    let best: { cgs: number[]; start: number; fresh: number; travel: number } | null = null;
+    let best: { cgs: number[]; start: number; fresh: number; cover: number; travel: number } | null = null;
     const consider = (cgs: number[], start: number, extra: number) => {
       const fresh = cgs.filter((cg) => !knows(o.client, cg)).length;
-      if (!best || fresh < best.fresh || (fresh === best.fresh && extra < best.travel)) best = { cgs, start, fresh, travel: extra };
+      if (best && fresh > best.fresh) return;
+      // a new face should be one who can also take the client's other open visits: one new face, not three
+      const cover = fresh ? cgs.reduce((n, cg) => n + (openOf.get(o.client) ?? []).filter((x) => x !== o && state.start[x.index]! < 0 && state.cheapestInsertion(cg, x) !== null).length, 0) : 0;
+      if (!best || fresh < best.fresh || cover > best.cover || (cover === best.cover && extra < best.travel)) best = { cgs, start, fresh, cover, travel: extra };
     };
     if (o.staff - fixed.length <= 0) {
       const start = state.findStart(fixed, o);
@@ -146,16 +155,29 @@ export function replanSchedule(roster: Roster, published: Schedule, now: number,
     return best;
   }
 
+  /**
+   * Places and remembers: a caregiver new to the client is new once (the objective counts pairs),
+   * so the client's next open visits prefer the substitute it already has over a third face.
+   */
+  function meet(cgs: number[], o: Occurrence, start: number): void {
+    state.place(cgs, o, start);
+    remember(cgs, o);
+  }
+
+  function remember(cgs: number[], o: Occurrence): void {
+    for (const cg of cgs) met[o.client]!.set(cg, (met[o.client]!.get(cg) ?? 0) + 1);
+  }
+
   function place(o: Occurrence): void {
     const order = ranked(o);
     const first = direct(o, order);
-    if (first && first.fresh === 0) return state.place(first.cgs, o, first.start);
+    if (first && first.fresh === 0) return meet(first.cgs, o, first.start);
     // a caregiver the client knows, once one or two of her visits go to someone their clients know
     if (o.staff === 1 && !pinned.has(o.index)) {
       for (const cg of order.filter((c) => knows(o.client, c)).slice(0, EJECT_CANDIDATES))
         if (withEjection(o, cg, true)) return;
     }
-    if (first) return state.place(first.cgs, o, first.start);
+    if (first) return meet(first.cgs, o, first.start);
     // nobody free: anyone whose visits in the way others can take (every visit covered where the roster allows it)
     if (o.staff === 1 && !pinned.has(o.index)) for (const cg of order) if (withEjection(o, cg, false)) return;
   }
@@ -178,20 +200,22 @@ export function replanSchedule(roster: Roster, published: Schedule, now: number,
       return false;
     }
     state.place([cg], o, start);
-    const moved: Occurrence[] = [];
+    const moved: { b: Occurrence; cgs: number[] }[] = [];
     for (const s of saved) {
       s.b = fromNow(s.b);
       const order = ranked(s.b).filter((c) => c !== cg);
       const ins = direct(s.b, familiarOnly ? order.filter((c) => knows(s.b.client, c)) : order);
       if (!ins || (familiarOnly && ins.fresh > 0)) {
-        for (const m of moved) state.remove(m);
+        for (const m of moved) state.remove(m.b);
         state.remove(o);
         for (const t of saved) state.place(t.cgs, t.b, t.start);
         return false;
       }
       state.place(ins.cgs, s.b, ins.start);
-      moved.push(s.b);
+      moved.push({ b: s.b, cgs: ins.cgs });
     }
+    remember([cg], o);
+    for (const m of moved) remember(m.cgs, m.b);
     for (const b of blockers) madeRoomFor.set(b.key, o.key);
     return true;
   }
