@@ -82,6 +82,18 @@ describe("replan (shared/spec/replan.md)", () => {
     expect(run.roster.caregivers.some((c) => c.id === "vik1")).toBe(true);
   });
 
+  it.each([
+    ["visitCancelled", { type: "visitCancelled", client: "k002", visit: "morgon", date: "2026-10-22" }, (run: ReturnType<typeof replan>) => !run.schedule.assignments.some((a) => key(a) === "k002/morgon/2026-10-22")],
+    ["visitAdded", { type: "visitAdded", client: "k002", visit: { id: "extra", days: ["2026-10-22"], earliest: "13:00", latest: "14:00", durationMinutes: 25 } }, (run: ReturnType<typeof replan>) => run.schedule.assignments.some((a) => key(a) === "k002/extra/2026-10-22")],
+    ["caregiverAdded", { type: "caregiverAdded", caregiver: { id: "vik9", shifts: [{ date: "2026-10-22", start: "07:00", end: "12:00" }] } }, (run: ReturnType<typeof replan>) => run.roster.caregivers.some((c) => c.id === "vik9") && run.report.summary.changedAssignments === 0],
+    ["shiftAdded", { type: "shiftAdded", caregiver: "d03", shift: { date: "2026-10-24", start: "17:00", end: "21:00" } }, (run: ReturnType<typeof replan>) => run.roster.caregivers.find((c) => c.id === "d03")!.shifts.some((s) => s.date === "2026-10-24" && s.end - s.start === 240)],
+  ] as const)("%s alone: valid for the changed roster, with its effect, nothing else moved", (_name, change, effect) => {
+    const run = replan([change as ChangesInput["changes"][number]]);
+    expect(validateSchedule(run.roster, run.schedule)).toEqual([]);
+    expect(effect(run)).toBe(true);
+    expect(run.report.summary.changedAssignments).toBe(0);
+  });
+
   it("rejects a change naming an unknown id, a wrong roster name or a time that does not exist, with its path", () => {
     const fails = (changes: unknown, path: string, extra: Partial<ChangesInput> = {}) => {
       try {

@@ -42,6 +42,8 @@ export interface ReplanResult {
 
 /** A caregiver's visits this far from the one to place are the ones an ejection may move (minutes). */
 const EJECT_MAX = 2;
+/** For a visit nobody can take otherwise, a peak's back-to-back visits: an uncovered visit is worth more moves. */
+const EJECT_MAX_UNCOVERED = 4;
 /** Caregivers the client knows tried with ejection, best known first: enough for a team, bounded for the 5 s target. */
 const EJECT_CANDIDATES = 6;
 
@@ -179,19 +181,19 @@ export function replanSchedule(roster: Roster, published: Schedule, now: number,
     }
     if (first) return meet(first.cgs, o, first.start);
     // nobody free: anyone whose visits in the way others can take (every visit covered where the roster allows it)
-    if (o.staff === 1 && !pinned.has(o.index)) for (const cg of order) if (withEjection(o, cg, false)) return;
+    if (o.staff === 1 && !pinned.has(o.index)) for (const max of [EJECT_MAX, EJECT_MAX_UNCOVERED]) for (const cg of order) if (withEjection(o, cg, false, max)) return;
   }
 
   /**
-   * Moves cg's visits in the way (not frozen, not pinned, at most EJECT_MAX) to others, places o
+   * Moves cg's visits in the way (not frozen, not pinned, at most `most`) to others, places o
    * with cg, then re-places the moved ones; with `familiarOnly` each must go to a caregiver its
    * client knows. Undone whole when any step fails.
    */
-  function withEjection(o: Occurrence, cg: number, familiarOnly: boolean): boolean {
+  function withEjection(o: Occurrence, cg: number, familiarOnly: boolean, most = EJECT_MAX): boolean {
     const ob = obstacleFor(state, cg, o);
     if (!ob || ob.kind !== "busy") return false;
     const blockers = blockingStops(state, cg, o).map((s) => roster.occurrences[s.occurrence]!);
-    if (!blockers.length || blockers.length > EJECT_MAX || blockers.some((b) => state.start[b.index]! < now || pinned.has(b.index))) return false;
+    if (!blockers.length || blockers.length > most || blockers.some((b) => state.start[b.index]! < now || pinned.has(b.index))) return false;
     const saved: { b: Occurrence; cgs: number[]; start: number }[] = blockers.map((b) => ({ b, cgs: [...state.assigned[b.index]!], start: state.start[b.index]! }));
     for (const b of blockers) state.remove(b);
     const start = state.findStart([cg], o);
