@@ -141,7 +141,8 @@ export function recommend(roster: Roster, schedule: Schedule, key: string, top =
     if (withMoves) options.push(withMoves);
   }
   if (current.length) state.place(current, o, currentStart);
-  options.sort((a, b) => a.moves.length - b.moves.length || a.distinctChange - b.distinctChange || a.travelChange - b.travelChange || a.caregivers.join().localeCompare(b.caregivers.join()));
+  // the re-planning objective's order: new faces first, then other visits moved, then travel
+  options.sort((a, b) => a.distinctChange - b.distinctChange || a.moves.length - b.moves.length || a.travelChange - b.travelChange || a.caregivers.join().localeCompare(b.caregivers.join()));
   return { occurrence: o.key, current: current.map(id), options: options.slice(0, top) };
 
   function placement(x: Occurrence, team: number[], start: number) {
