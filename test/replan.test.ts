@@ -110,6 +110,9 @@ describe("replan (shared/spec/replan.md)", () => {
     fails([{ type: "visitCancelled", client: "k001", visit: "frukost", date: "2026-10-21" }], "changes[0].visit");
     fails([{ type: "visitCancelled", client: "k001", visit: "dusch", date: "2026-10-21" }, { type: "visitCancelled", client: "k001", visit: "dusch", date: "2026-10-21" }], "changes[1].date");
     fails([{ type: "shiftAdded", caregiver: "ghost", shift: { date: "2026-10-21", start: "07:00", end: "12:00" } }], "changes[0].caregiver");
+    fails([{ type: "visitAdded", client: "k001", visit: { id: "extra", days: ["2026-12-24"], earliest: "10:00", latest: "11:00", durationMinutes: 20 } }], "changes[0].visit.days[0]");
+    fails([{ type: "visitAdded", client: "k001", visit: { id: "morgon", days: "daily", earliest: "10:00", latest: "11:00", durationMinutes: 20 } }], "changes[0].visit.id");
+    fails([{ type: "caregiverAdded", caregiver: { id: "d01", shifts: [] } }], "changes[0].caregiver.id");
     fails([], "roster", { roster: "another" });
     // 2026-03-29 02:30 does not exist in Stockholm
     fails([{ type: "caregiverAbsent", caregiver: "d01", from: "2026-03-29T02:30", to: "2026-10-22" }], "changes[0].from");

@@ -131,6 +131,11 @@ export function applyChanges(original: RosterInput, roster: Roster, published: S
         const c = clientAt(change.client);
         if (!c) return issues.add(`${at}.client`, `unknown client "${change.client}"`);
         if (c.visits.some((x) => x.id === change.visit.id)) return issues.add(`${at}.visit.id`, `client ${c.id} already has a visit "${change.visit.id}"`);
+        const first = period[0]!.date;
+        const last = period[period.length - 1]!.date;
+        if (Array.isArray(change.visit.days))
+          for (const [k, d] of change.visit.days.entries())
+            if (d.includes("-") && (d < first || d > last)) return issues.add(`${at}.visit.days[${k}]`, `${d} is outside the period ${first}..${last}`);
         c.visits.push(change.visit);
         return;
       }
