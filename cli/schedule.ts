@@ -8,10 +8,11 @@ import { readRoster } from "../src/homecare/roster-io.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { formatComparison, formatMetrics } from "../src/homecare/report.js";
-import { solverFlags, solverOptions, UsageError, type CliIo } from "./io.js";
+import { solverFlags, solverOptions, UsageError, wholeNumber, type CliIo } from "./io.js";
+import { rosterPaths, scheduleMunicipality } from "./municipality.js";
 import { progressBar } from "./progress.js";
 
-/** `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE]` */
+/** `kontinuum schedule ROSTER... | DIR [--workers N]` (a municipality: municipality.ts), or one roster: `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE]` */
 export async function scheduleCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
@@ -22,14 +23,29 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       top: { type: "string", default: "15" },
       quiet: { type: "boolean", short: "q" },
       "travel-weight": { type: "string", default: "1" },
+      workers: { type: "string" },
     },
   });
-  if (positionals.length !== 1) throw new UsageError("usage: kontinuum schedule ROSTER.json [options]");
-  const rosterPath = positionals[0]!;
+  if (!positionals.length) throw new UsageError("usage: kontinuum schedule ROSTER.json [options], or ROSTER... | DIR for a municipality");
   const { timeLimit, seed } = solverFlags(values);
   // the planner's trade-off: 2 makes a travel minute weigh twice as much against continuity as the default
   const travelWeight = Number(values["travel-weight"]);
   if (!(travelWeight >= 0.1 && travelWeight <= 100)) throw new UsageError(`--travel-weight must be a number from 0.1 to 100, got "${values["travel-weight"]}"`);
+  const paths = rosterPaths(positionals);
+  if (paths.length > 1 || positionals.length > 1 || values.workers !== undefined) {
+    if (values.compare) throw new UsageError("--compare is for one roster; for many, put each hand-made schedule beside its roster as NAME.before.csv");
+    if (values.csv) throw new UsageError("--csv names one file; for many rosters each district's CSV is written beside its JSON (NAME.schedule.csv)");
+    return scheduleMunicipality(paths, {
+      workers: values.workers === undefined ? undefined : wholeNumber(values.workers, "--workers", 1, 64),
+      outDir: values.out,
+      csv: true,
+      seed,
+      timeLimitSeconds: timeLimit,
+      travelWeight,
+      quiet: values.quiet ?? false,
+    }, io);
+  }
+  const rosterPath = paths[0]!;
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
   const before = values.compare ? readSchedule(readTextFile(values.compare), roster, values.compare) : undefined;

@@ -75,6 +75,30 @@ export function koladaClients(roster: Roster): Set<number> {
   return counted;
 }
 
+/** Kolada's three figures from the distinct-staff counts of the counted clients: mean, median, % above 20. */
+export function koladaFigures(countedStaff: readonly number[]): Pick<Metrics, "u21401" | "u21402" | "u21436"> {
+  return {
+    u21401: countedStaff.length ? round(countedStaff.reduce((s, n) => s + n, 0) / countedStaff.length) : null,
+    u21402: median(countedStaff),
+    u21436: countedStaff.length ? round((100 * countedStaff.filter((n) => n > KOLADA_MANY).length) / countedStaff.length, 1) : null,
+  };
+}
+
+/**
+ * The municipality's figures, as Kolada publishes them: over every counted client of every
+ * district together (not a mean of district means), with the totals beside.
+ */
+export function municipalFigures(districts: readonly Metrics[]) {
+  const countedStaff = districts.flatMap((m) => m.clients.filter((c) => c.counted).map((c) => c.distinctStaff));
+  return {
+    ...koladaFigures(countedStaff),
+    counted: countedStaff.length,
+    districts: districts.length,
+    unassigned: districts.reduce((s, m) => s + m.unassigned, 0),
+    travelMinutes: districts.reduce((s, m) => s + m.travelMinutes, 0),
+  };
+}
+
 export function computeMetrics(roster: Roster, schedule: Schedule, travel?: TravelMatrix): Metrics {
   const matrix = travel ?? new TravelMatrix(roster.clients, roster.travel);
   const measuredDays = Math.min(KOLADA_DAYS, roster.periodDays);
@@ -103,9 +127,7 @@ export function computeMetrics(roster: Roster, schedule: Schedule, travel?: Trav
   const withContact = roster.clients.filter((c) => c.contactPerson !== undefined && visits[c.index]! > 0);
   const contactTotal = withContact.reduce((s, c) => s + visits[c.index]!, 0);
   return {
-    u21401: countedStaff.length ? round(countedStaff.reduce((s, n) => s + n, 0) / countedStaff.length) : null,
-    u21402: median(countedStaff),
-    u21436: countedStaff.length ? round((100 * countedStaff.filter((n) => n > KOLADA_MANY).length) / countedStaff.length, 1) : null,
+    ...koladaFigures(countedStaff),
     counted: counted.size,
     measuredDays,
     koladaComparable: measuredDays === KOLADA_DAYS,
