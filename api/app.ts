@@ -10,6 +10,8 @@ import { callsRoutes } from "./routes-calls.js";
 import { homecareRoutes } from "./routes-homecare.js";
 import { jobRoutes } from "./routes-jobs.js";
 import type { RunStore } from "./store.js";
+import type { Logger } from "pino";
+import { opsRoutes, requestLog, type ServiceMetrics } from "./ops.js";
 
 /**
  * The HTTP API over what the CLI does: every route is one row of a route table (routes-*.ts), which
@@ -23,6 +25,10 @@ export interface AppOptions {
   /** largest request body, as body-parser reads it ("10mb") or in bytes */
   bodyLimit: string | number;
   log: (line: string) => void;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** true once the server has begun to stop (readiness answers 503) */
+  stopping: () => boolean;
 }
 
 export function createApp(options: AppOptions): express.Express {
@@ -32,6 +38,9 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.use(requestLog(options.logger));
+  app.use(options.metrics.middleware());
+  opsRoutes(app, options.store, options.metrics, options.stopping);
   // the planner's page: static files with no data in them, so no token; the page asks for one
   app.use(express.static(fileURLToPath(new URL("../web/", import.meta.url)), { index: "index.html" }));
   app.use(bearerAuth(options.tokens));

@@ -6,6 +6,7 @@ import { createApp } from "./app.js";
 import { DatabaseLock } from "./db-lock.js";
 import { JobRunner } from "./jobs.js";
 import { RunStore } from "./store.js";
+import { createLogger, ServiceMetrics } from "./ops.js";
 
 export interface ServeOptions {
   port: number;
@@ -34,8 +35,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let store: RunStore | undefined;
   try {
     store = new RunStore(options.dbPath);
-    const jobs = new JobRunner(store, options.workers);
-    const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log });
+    const metrics = new ServiceMetrics(store);
+    const jobs = new JobRunner(store, options.workers, undefined, metrics);
+    let stopping = false;
+    const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
     const server = await listen(app, options);
     const interrupted = store.failInterrupted();
     if (interrupted) options.log(`${interrupted} job(s) were running when the server last stopped: marked failed`);
@@ -46,6 +49,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return {
       url: `http://${host}:${port}`,
       async close() {
+        stopping = true;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -194,15 +194,31 @@ export class RunStore {
   }
 
   /** The oldest queued run, marked running in the same transaction so no two workers take it. */
-  takeNextQueued(): { id: string; kind: RunKind; body: string; options: JobOptions } | null {
+  takeNextQueued(): { id: string; kind: RunKind; body: string; options: JobOptions; createdAt: string } | null {
     return this.db.transaction(() => {
       const r = this.db
-        .prepare(`SELECT runs.id AS id, runs.kind AS kind, inputs.body AS body, runs.options AS options FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.status = 'queued' ORDER BY runs.seq LIMIT 1`)
-        .get() as { id: string; kind: RunKind; body: string; options: string } | undefined;
+        .prepare(`SELECT runs.id AS id, runs.kind AS kind, inputs.body AS body, runs.options AS options, runs.created_at AS createdAt FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.status = 'queued' ORDER BY runs.seq LIMIT 1`)
+        .get() as { id: string; kind: RunKind; body: string; options: string; createdAt: string } | undefined;
       if (!r) return null;
       this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(now(), r.id);
-      return { id: r.id, kind: r.kind, body: r.body, options: JSON.parse(r.options) as JobOptions };
+      return { id: r.id, kind: r.kind, body: r.body, options: JSON.parse(r.options) as JobOptions, createdAt: r.createdAt };
     })();
+  }
+
+  /** Runs per status, of every owner: what the metrics report. */
+  countByStatus(): Record<RunStatus, number> {
+    const counts: Record<RunStatus, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+    for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM runs GROUP BY status`).all() as { status: RunStatus; n: number }[]) counts[r.status] = r.n;
+    return counts;
+  }
+
+  /** Whether the database answers (readiness). */
+  ping(): boolean {
+    try {
+      return (this.db.prepare("SELECT 1 AS one").get() as { one: number }).one === 1;
+    } catch {
+      return false;
+    }
   }
 
   setProgress(id: string, progress: Progress): void {

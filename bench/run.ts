@@ -21,6 +21,7 @@ import { countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { apiLoad, formatApiLoad } from "./api-load.js";
 import { replanCase, type ReplanSource } from "./replan.js";
+import { municipalityBench } from "./municipality.js";
 
 /**
  * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), 1177
@@ -200,8 +201,18 @@ const REPLAN_CASES: [string, ReplanSource][] = [
 ];
 const REPLAN_HEADER = ["district (published)", "sick caregiver", "seconds", "removed", "changed", "changed per removed", "new to a client", "newly unassigned", "U21401 published -> re-planned"];
 
+function municipalitySection(): void {
+  process.stderr.write("planning a municipality (10 districts one at a time, then 20 two at a time) ...\n");
+  const m = municipalityBench();
+  console.log(`\nmunicipality: 20 districts of 80 clients (18 ours, city and rural; district-101 and -102 from outside), kontinuum schedule DIR; ${machine}`);
+  console.log(`10 districts, --workers 1: ${m.ten.toFixed(1)} s; 20 districts, --workers 2: ${m.twenty.toFixed(1)} s (${m.twenty <= m.ten ? "within" : "over"} the time of 10: ${((m.twenty / m.ten) * 100).toFixed(0)} %)`);
+  console.log(m.output.trimEnd());
+}
+
 if (process.argv.includes("--api")) {
   await apiSection();
+} else if (process.argv.includes("--municipality")) {
+  municipalitySection();
 } else if (replanArg >= 0 && process.argv[replanArg + 1]) {
   const [name, source] = process.argv.slice(replanArg + 1, replanArg + 3) as [string, ReplanSource];
   process.stdout.write(JSON.stringify(await replanCase(name, source, 60)));
@@ -264,6 +275,7 @@ if (process.argv.includes("--api")) {
   );
   console.log(`\nre-planning: one caregiver sick for two days from 06:30 on the period's third day, the five busiest that day (published: hand-made, or Kontinuum's in 60 s); ${machine}`);
   console.log(table(REPLAN_HEADER, replanRows()));
+  municipalitySection();
   process.stderr.write("staffing 1177 regions ...\n");
   const staffRows = [30, 60].map((nurses) => child(["--staff", String(nurses), "5"])!);
   console.log(`\n1177 telephone nursing, two weeks over the autumn DST change, 15-minute intervals, 5 templates (seed 5 region, solver seed 1); ${machine}`);
