@@ -20,6 +20,8 @@ export interface DistrictJob {
   seed: number;
   timeLimitSeconds: number;
   travelWeight: number;
+  /** the per-district lower bound (HiGHS, on a core of its own) */
+  bound: boolean;
 }
 
 const job = workerData as DistrictJob;
@@ -30,6 +32,7 @@ try {
     seed: job.seed,
     timeLimitSeconds: job.timeLimitSeconds,
     travelWeight: job.travelWeight,
+    bound: job.bound,
     onProgress: (p) => parentPort!.postMessage({ kind: "progress", fraction: p.fraction }),
   });
   writeTextFile(job.outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");

@@ -24,6 +24,8 @@ export interface MunicipalityOptions {
   timeLimitSeconds: number;
   travelWeight: number;
   quiet: boolean;
+  /** each district's lower bound too: it takes a core the next district would use */
+  bound: boolean;
 }
 
 type DistrictResult = { path: string; ok: true; name: string; clients: number; before: Metrics | null; after: Metrics; seconds: number } | { path: string; ok: false; message: string };
@@ -54,6 +56,7 @@ export async function scheduleMunicipality(paths: string[], options: Municipalit
       seed: options.seed,
       timeLimitSeconds: options.timeLimitSeconds,
       travelWeight: options.travelWeight,
+      bound: options.bound,
     };
   });
   // every output can be written before a minute is spent
@@ -108,11 +111,11 @@ export async function scheduleMunicipality(paths: string[], options: Municipalit
   const fig = (x: number | null | undefined) => (x === null || x === undefined ? "-" : String(x));
   io.out(
     table(
-      ["district", "clients", "counted", "seconds", "unassigned", "U21401 before -> after", "travel min before -> after"],
+      ["district", "clients", "counted", "seconds", "unassigned", "U21401 before -> after", ...(options.bound ? ["bound"] : []), "travel min before -> after"],
       results.map((r) =>
         r.ok
-          ? [stem(r.path), r.clients, r.after.counted, r.seconds.toFixed(1), r.after.unassigned, `${fig(r.before?.u21401)} -> ${fig(r.after.u21401)}`, `${r.before ? r.before.travelMinutes : "-"} -> ${r.after.travelMinutes}`]
-          : [stem(r.path), "", "", "", "", "FAILED", ""],
+          ? [stem(r.path), r.clients, r.after.counted, r.seconds.toFixed(1), r.after.unassigned, `${fig(r.before?.u21401)} -> ${fig(r.after.u21401)}`, ...(options.bound ? [fig((r.after as Metrics & { lowerBound?: { u21401: number | null } }).lowerBound?.u21401)] : []), `${r.before ? r.before.travelMinutes : "-"} -> ${r.after.travelMinutes}`]
+          : [stem(r.path), "", "", "", "", "FAILED", ...(options.bound ? [""] : []), ""],
       ),
     ),
   );

@@ -24,6 +24,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       quiet: { type: "boolean", short: "q" },
       "travel-weight": { type: "string", default: "1" },
       workers: { type: "string" },
+      bound: { type: "boolean" },
     },
   });
   if (!positionals.length) throw new UsageError("usage: kontinuum schedule ROSTER.json [options], or ROSTER... | DIR for a municipality");
@@ -43,6 +44,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       timeLimitSeconds: timeLimit,
       travelWeight,
       quiet: values.quiet ?? false,
+      bound: values.bound ?? false,
     }, io);
   }
   const rosterPath = paths[0]!;

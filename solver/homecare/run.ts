@@ -24,10 +24,11 @@ const BOUND_GRACE_SECONDS = 1;
  * The lower bound is solved beside the search (HiGHS in a worker thread, on the other core) within
  * the same time limit. The one entry point the CLI and the API call.
  */
-export async function runHomecare(roster: Roster, options: SolveOptions = {}): Promise<HomecareRun> {
+export async function runHomecare(roster: Roster, options: SolveOptions & { bound?: boolean } = {}): Promise<HomecareRun> {
   const started = Date.now();
   const limitSeconds = options.timeLimitSeconds ?? DEFAULTS.homecare.timeLimitSeconds;
-  const bound = continuityBoundInWorker(roster, limitSeconds);
+  // without the bound (a municipality's districts two at a time): the second core solves the next district instead
+  const bound = options.bound === false ? { settle: async (): Promise<ContinuityBound> => ({ u21401: null, proven: false, detail: "not computed (kontinuum schedule of many rosters; add --bound)", seconds: 0 }) } : continuityBoundInWorker(roster, limitSeconds);
   try {
     // the bound's model was built on this thread: that time counts against the limit too
     const result = solveHomecare(roster, { ...options, startedAt: started });
