@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Request } from "express";
 import type { z } from "zod";
 import { InputError } from "../src/common/errors.js";
@@ -32,10 +33,35 @@ export function schedulePart(part: string, value: unknown, roster: Roster): Sche
   });
 }
 
+/**
+ * Normalized rosters by a hash of their JSON: a planner checks schedule after schedule against
+ * the same roster, and parsing and normalizing it was most of a small check's time. The roster is
+ * never changed after normalization, so one object serves every request; only valid rosters are
+ * kept (an invalid one throws before), at most ROSTERS_KEPT, the oldest going first. In memory
+ * only, for this process: nothing is written.
+ */
+const rosters = new Map<string, Roster>();
+const ROSTERS_KEPT = 32;
+
+function cachedRoster(value: unknown): Roster {
+  const key = createHash("sha256").update(JSON.stringify(value) ?? "").digest("base64");
+  const known = rosters.get(key);
+  if (known) {
+    // most recently used last
+    rosters.delete(key);
+    rosters.set(key, known);
+    return known;
+  }
+  const roster = rosterFromValue(value);
+  if (rosters.size >= ROSTERS_KEPT) rosters.delete(rosters.keys().next().value!);
+  rosters.set(key, roster);
+  return roster;
+}
+
 /** A home-care body: its roster, then each named schedule part read against that roster. */
 export function homecareBody<K extends string>(body: unknown, schema: z.ZodObject, scheduleParts: readonly K[]): { roster: Roster; schedules: Record<K, Schedule> } {
   const parts = readEnvelope(body, schema);
-  const roster = inPart("roster", () => rosterFromValue(parts.roster));
+  const roster = inPart("roster", () => cachedRoster(parts.roster));
   const schedules = Object.fromEntries(scheduleParts.map((k) => [k, schedulePart(k, parts[k], roster)])) as Record<K, Schedule>;
   return { roster, schedules };
 }

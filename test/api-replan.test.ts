@@ -8,6 +8,10 @@ import { applyChanges, type ChangesInput } from "../src/homecare/changes.js";
 import { readScheduleCsv } from "../src/homecare/schedule-io.js";
 import { rosterSchema } from "../src/homecare/schema.js";
 import { jsonBody, startTestServer, type TestServer } from "./server.js";
+import { generateCallsFixture } from "../src/calls/generate.js";
+import { readCallRowsCsv, staffingFile } from "../src/calls/io.js";
+import { normalizeCalls } from "../src/calls/normalize.js";
+import { runStaffing } from "../solver/calls/run.js";
 
 const EXAMPLE = readFileSync("fixtures/example.roster.json", "utf8");
 const BEFORE = readFileSync("fixtures/example.before.csv", "utf8");
@@ -64,6 +68,23 @@ describe("kontinuum serve: replan, explain, recommend and restaff", () => {
     expect(rec.occurrence).toBe("k001/morgon/2026-10-21");
     expect(rec.options.length).toBeGreaterThan(0);
     expect(rec.options.length).toBeLessThanOrEqual(3);
+  });
+
+  it("POST /v1/calls/restaff fills an absence: the staffing it returns keeps every rule with the leave it names", async () => {
+    const fixture = generateCallsFixture({ seed: 3, nurses: 12, days: 7, historyWeeks: 3 });
+    const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history.csv") });
+    const run = await runStaffing(problem, { seed: 4, moves: 20_000, timeLimitSeconds: 60 });
+    const staffing = staffingFile(problem, run, 4);
+    const nurse = staffing.roster.find((r) => r.date === problem.days[2]!.date)!.nurse;
+    const res = await server.request("/v1/calls/restaff", jsonBody({ calls: fixture.input, staffing, absent: nurse, from: problem.days[2]!.date, to: problem.days[4]!.date, history: fixture.historyCsv }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { staffing: { absences: { nurse: string }[] }; restaff: { removed: unknown[]; serviceLevel: { withGap: number; after: number } } };
+    expect(body.staffing.absences.map((a) => a.nurse)).toEqual([nurse]);
+    expect(body.restaff.removed.length).toBeGreaterThan(0);
+    expect(body.restaff.serviceLevel.after).toBeGreaterThanOrEqual(body.restaff.serviceLevel.withGap);
+    const check = await server.request("/v1/calls/validate", jsonBody({ calls: { ...fixture.input }, staffing: body.staffing }));
+    // validate reads the calls input without history: the roster rules do not need the load
+    expect(((await check.json()) as { valid: boolean }).valid).toBe(true);
   });
 
   it("POST /v1/calls/restaff: a bad absence names its field", async () => {

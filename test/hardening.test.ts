@@ -243,3 +243,22 @@ describe("found by the fuzz test", () => {
   });
 });
 
+
+describe("#19 the roster cache of the checks", () => {
+  it("answers by content: the same roster twice alike, a roster changed in one field as that roster", async () => {
+    const { runCheck } = await import("../api/checks.js");
+    const roster = JSON.parse(readFileSync("fixtures/example.roster.json", "utf8")) as { clients: { id: string; excludedCaregivers?: string[] }[] };
+    const schedule = readFileSync("fixtures/example.before.csv", "utf8");
+    const first = JSON.parse(await runCheck("validate", { roster, schedule }, 0)) as { valid: boolean };
+    const again = JSON.parse(await runCheck("validate", { roster: structuredClone(roster), schedule }, 0)) as { valid: boolean };
+    expect(first.valid).toBe(true);
+    expect(again).toEqual(first);
+    // exclude the caregiver of the schedule's first row from that client: the cached roster must not answer
+    const [client, , , , , caregiver] = schedule.split("\n")[1]!.split(",");
+    const changed = structuredClone(roster);
+    changed.clients.find((c) => c.id === client)!.excludedCaregivers = [caregiver!];
+    const broken = JSON.parse(await runCheck("validate", { roster: changed, schedule }, 0)) as { valid: boolean; violations: { rule: string }[] };
+    expect(broken.valid).toBe(false);
+    expect(broken.violations.map((v) => v.rule)).toContain("notExcluded");
+  });
+});

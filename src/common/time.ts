@@ -20,13 +20,34 @@ export interface LocalDay {
   transition?: { wall: number; delta: number };
 }
 
+/** Zones already checked: luxon asks Intl each time, and every request names its zone. */
+const validZones = new Map<string, boolean>();
+
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    // bounded: a stream of made-up zone names must not grow it without end
+    if (validZones.size < 1000) validZones.set(zone, valid);
+  }
+  return valid;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Dates already checked: a schedule's thousand rows name the same fourteen dates. */
+const checkedDates = new Map<string, boolean>();
+
 export function isValidDate(date: string): boolean {
+  let valid = checkedDates.get(date);
+  if (valid === undefined) {
+    valid = checkDate(date);
+    if (checkedDates.size < 10_000) checkedDates.set(date, valid);
+  }
+  return valid;
+}
+
+function checkDate(date: string): boolean {
   const m = DATE_RE.exec(date);
   if (!m) return false;
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
@@ -71,8 +92,27 @@ export function minuteToClock(minute: number): string {
 
 const toMinute = (dt: DateTime): number => Math.round(dt.toMillis() / 60_000);
 
-/** Builds the local-day table for `count` days from `firstDate` in `zone` (luxon, once). */
+/**
+ * Day tables already built, by zone, first date and count: the table is a pure function of them,
+ * and luxon's offset lookups (Intl, per minute probed) were the largest cost of validating a small
+ * roster over HTTP. A few hundred entries: a server sees few periods.
+ */
+const dayTables = new Map<string, readonly LocalDay[]>();
+const DAY_TABLES_KEPT = 256;
+
+/** Builds the local-day table for `count` days from `firstDate` in `zone` (luxon, once per table). */
 export function buildLocalDays(zone: string, firstDate: string, count: number): LocalDay[] {
+  const key = `${zone} ${firstDate} ${count}`;
+  const known = dayTables.get(key);
+  // a copy of the list (the days themselves are never changed after this)
+  if (known) return [...known];
+  const days = computeLocalDays(zone, firstDate, count);
+  if (dayTables.size >= DAY_TABLES_KEPT) dayTables.delete(dayTables.keys().next().value!);
+  dayTables.set(key, days);
+  return [...days];
+}
+
+function computeLocalDays(zone: string, firstDate: string, count: number): LocalDay[] {
   const days: LocalDay[] = [];
   for (let i = 0; i < count; i++) {
     const date = addDays(firstDate, i);

@@ -77,9 +77,11 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
       issues.add(at("date"), `${date} is outside the roster's period`);
       continue;
     }
-    const start = wallToAbs(day, clockToMinute(startClock));
-    const endDay = clockToMinute(endClock) <= clockToMinute(startClock) ? roster.days[roster.days.indexOf(day) + 1]! : day;
-    const end = wallToAbs(endDay, clockToMinute(endClock));
+    const startMinute = clockToMinute(startClock);
+    const endMinute = clockToMinute(endClock);
+    const start = wallToAbs(day, startMinute);
+    const endDay = endMinute <= startMinute ? roster.days[roster.days.indexOf(day) + 1]! : day;
+    const end = wallToAbs(endDay, endMinute);
     if (start === null) issues.add(at("start"), `${startClock} does not exist on ${date} (the clocks go forward)`);
     if (end === null) issues.add(at("end"), `${endClock} does not exist on ${endDay.date} (the clocks go forward)`);
     if (start === null || end === null) continue;
