@@ -69,12 +69,13 @@ export class JobRunner {
     return this.running.size;
   }
 
-  /** Server shutdown: workers end, and their runs are marked failed with the reason (not left `running`). */
-  async close(): Promise<void> {
+  /** Server shutdown: workers end, and their runs go back to the queue (not left `running`): the next start runs them. */
+  async close(): Promise<number> {
     this.stopped = true;
     const running = [...this.running];
     this.running.clear();
     await Promise.all(running.map(([, w]) => w.terminate()));
-    for (const [id] of running) this.store.fail(id, "the server was stopped while this job was running; submit it again to rerun it");
+    for (const [id] of running) this.store.handBack(id);
+    return running.length;
   }
 }

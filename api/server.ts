@@ -5,7 +5,7 @@ import { InputError } from "../src/common/errors.js";
 import { createApp } from "./app.js";
 import { DatabaseLock } from "./db-lock.js";
 import { JobRunner } from "./jobs.js";
-import { RunStore } from "./store.js";
+import { MAX_ATTEMPTS, RunStore } from "./store.js";
 import { createLogger, ServiceMetrics } from "./ops.js";
 
 export interface ServeOptions {
@@ -40,8 +40,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     let stopping = false;
     const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
     const server = await listen(app, options);
-    const interrupted = store.failInterrupted();
-    if (interrupted) options.log(`${interrupted} job(s) were running when the server last stopped: marked failed`);
+    const interrupted = store.recoverInterrupted();
+    if (interrupted.requeued || interrupted.failed)
+      options.log(`${interrupted.requeued + interrupted.failed} job(s) were running when the server last stopped: ${interrupted.requeued} queued again, ${interrupted.failed} failed after ${MAX_ATTEMPTS} attempts`);
     jobs.pump();
     const { port } = server.address() as AddressInfo;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
@@ -54,7 +55,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await jobs.close();
+        const handedBack = await jobs.close();
+        if (handedBack) options.log(`${handedBack} running job(s) handed back to the queue: the next start runs them`);
         opened.close();
         lock.release();
       },

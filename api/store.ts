@@ -51,7 +51,7 @@ export interface RunResult {
 }
 
 /** Versioned migrations: `PRAGMA user_version` says how many have run; each runs in one transaction. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE inputs (
      id TEXT PRIMARY KEY,
      owner TEXT NOT NULL,
@@ -80,7 +80,12 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX runs_by_owner ON runs (owner, roster_name, seq);
    CREATE INDEX runs_by_status ON runs (status, seq);`,
+  // 2: how many times a worker took the run: a run a crash interrupted is tried once more, then failed
+  `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
 ];
+
+/** A run interrupted by a crash is queued again once; interrupted a second time, it fails with the reason. */
+export const MAX_ATTEMPTS = 2;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -144,13 +149,23 @@ export class RunStore {
   }
 
   /**
-   * After a stop: a run that was `running` has lost its worker. It is marked failed with the
-   * reason (its input is kept, so it can be submitted again); queued runs simply wait their turn.
+   * After a crash: a run that was `running` has lost its worker. It is queued again, once; a run
+   * that was interrupted MAX_ATTEMPTS times is marked failed with the reason (its input is kept,
+   * so it can be submitted again), never left `running`. Queued runs simply wait their turn.
    */
-  failInterrupted(): number {
-    return this.db
-      .prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`)
-      .run(now(), "the server stopped while this job was running; submit it again to rerun it").changes;
+  recoverInterrupted(): { requeued: number; failed: number } {
+    return this.db.transaction(() => {
+      const failed = this.db
+        .prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running' AND attempts >= ?`)
+        .run(now(), `the server stopped while this job was running, ${MAX_ATTEMPTS} times; submit it again to rerun it`, MAX_ATTEMPTS).changes;
+      const requeued = this.db.prepare(`UPDATE runs SET status = 'queued', started_at = NULL, progress = NULL WHERE status = 'running'`).run().changes;
+      return { requeued, failed };
+    })();
+  }
+
+  /** A clean stop gives a running job back to the queue, not counted as an attempt: the next start runs it from the beginning. */
+  handBack(id: string): void {
+    this.db.prepare(`UPDATE runs SET status = 'queued', started_at = NULL, progress = NULL, attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'running'`).run(id);
   }
 
   createRun(owner: string, kind: RunKind, name: string, body: string, options: JobOptions): RunRow {
@@ -200,7 +215,7 @@ export class RunStore {
         .prepare(`SELECT runs.id AS id, runs.kind AS kind, inputs.body AS body, runs.options AS options, runs.created_at AS createdAt FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.status = 'queued' ORDER BY runs.seq LIMIT 1`)
         .get() as { id: string; kind: RunKind; body: string; options: string; createdAt: string } | undefined;
       if (!r) return null;
-      this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ?`).run(now(), r.id);
+      this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?`).run(now(), r.id);
       return { id: r.id, kind: r.kind, body: r.body, options: JSON.parse(r.options) as JobOptions, createdAt: r.createdAt };
     })();
   }

@@ -91,7 +91,7 @@ describe("kontinuum serve: jobs, results and runs", () => {
       expect(db.prepare("SELECT count(*) AS n FROM inputs WHERE id = ?").get(ids[0])).toEqual({ n: 0 });
       expect(db.prepare("SELECT count(*) AS n FROM inputs WHERE id = ?").get(ids[1])).toEqual({ n: 1 });
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(db.pragma("user_version", { simple: true })).toBe(1);
+      expect(db.pragma("user_version", { simple: true })).toBe(2);
     } finally {
       db.close();
     }
@@ -209,38 +209,63 @@ describe("kontinuum serve: tokens", () => {
 });
 
 describe("kontinuum serve: a restart while a job runs", () => {
-  it("marks the interrupted job failed with the reason and runs the queued one after the restart", async () => {
+  it("a crash: the interrupted job is queued again once and done after the restart; interrupted twice, it fails with the reason", async () => {
     const dbPath = tempDb();
     const first = await startTestServer([], { dbPath });
-    const running = (await (await first.request("/v1/homecare/jobs?timeLimitSeconds=120", jsonBody(DISTRICT))).json()) as { id: string };
+    const twice = (await (await first.request("/v1/homecare/jobs?timeLimitSeconds=120", jsonBody(DISTRICT))).json()) as { id: string };
     const queued = (await (await first.request("/v1/homecare/jobs?timeLimitSeconds=1", jsonBody(EXAMPLE))).json()) as { id: string };
-    await pollJob(first, running.id, (j) => j.status === "running" && j.progress !== null);
+    await pollJob(first, twice.id, (j) => j.status === "running" && j.progress !== null);
     await first.stop("SIGKILL"); // a crash: nothing gets to mark anything
 
     const second = await startTestServer([], { dbPath });
+    await pollJob(second, twice.id, (j) => j.status === "running" && j.progress !== null);
+    expect(second.log()).toMatch(/1 job\(s\) were running when the server last stopped: 1 queued again, 0 failed/);
+    await second.stop("SIGKILL"); // and again, on its second attempt
+
+    const third = await startTestServer([], { dbPath });
     try {
-      const failed = await pollJob(second, running.id, () => true);
+      const failed = await pollJob(third, twice.id, () => true);
       expect(failed.status).toBe("failed");
-      expect(failed.error).toMatch(/server stopped while this job was running/);
-      expect((await pollJob(second, queued.id)).status).toBe("done");
-      expect(second.log()).toMatch(/1 job\(s\) were running when the server last stopped/);
+      expect(failed.error).toMatch(/server stopped while this job was running, 2 times/);
+      expect((await pollJob(third, queued.id)).status).toBe("done");
+    } finally {
+      await third.stop();
+    }
+  });
+
+  it("a crash once: the job is run again from its stored input and ends done", async () => {
+    const dbPath = tempDb();
+    const first = await startTestServer([], { dbPath });
+    const job = (await (await first.request("/v1/homecare/jobs?timeLimitSeconds=4", jsonBody(DISTRICT))).json()) as { id: string };
+    await pollJob(first, job.id, (j) => j.status === "running");
+    await first.stop("SIGKILL");
+    const second = await startTestServer([], { dbPath });
+    try {
+      expect((await pollJob(second, job.id)).status).toBe("done");
     } finally {
       await second.stop();
     }
   });
 
-  it("a clean stop (SIGTERM) marks its running job failed at once, never leaving it running", async () => {
+  it("a clean stop (SIGTERM) hands its running job back to the queue at once, never leaving it running; the next start runs it", async () => {
     const dbPath = tempDb();
     const server = await startTestServer([], { dbPath });
-    const job = (await (await server.request("/v1/homecare/jobs?timeLimitSeconds=120", jsonBody(DISTRICT))).json()) as { id: string };
+    const job = (await (await server.request("/v1/homecare/jobs?timeLimitSeconds=4", jsonBody(DISTRICT))).json()) as { id: string };
     await pollJob(server, job.id, (j) => j.status === "running");
     await server.stop("SIGTERM");
     expect(server.process.exitCode).toBe(0);
+    expect(server.log()).toMatch(/1 running job\(s\) handed back to the queue/);
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.prepare("SELECT status, error FROM runs WHERE id = ?").get(job.id)).toEqual({ status: "failed", error: expect.stringMatching(/server was stopped/) });
+      expect(db.prepare("SELECT status, error, started_at AS startedAt, attempts FROM runs WHERE id = ?").get(job.id)).toEqual({ status: "queued", error: null, startedAt: null, attempts: 0 });
     } finally {
       db.close();
+    }
+    const again = await startTestServer([], { dbPath });
+    try {
+      expect((await pollJob(again, job.id)).status).toBe("done");
+    } finally {
+      await again.stop();
     }
   });
 });
