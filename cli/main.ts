@@ -22,6 +22,8 @@ const USAGE = `kontinuum: staff scheduling for relationship continuity (hemtjän
 
 Usage:
   kontinuum schedule ROSTER.json [-o OUT.schedule.json] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE.csv]
+  kontinuum schedule ROSTER.json ROSTER.json... | DIR [--workers N] [-o OUTDIR] [--time-limit S] [--seed N] [--bound]
+      (a municipality: the districts in parallel, Kolada's figures over all of them; NAME.before.csv beside a roster is "before")
   kontinuum validate ROSTER.json SCHEDULE(.json|.csv)
   kontinuum score ROSTER.json SCHEDULE(.json|.csv) [--json]
   kontinuum compare ROSTER.json BEFORE(.json|.csv) AFTER(.json|.csv) [--json] [--top N]
