@@ -59,11 +59,11 @@ function cachedRoster(value: unknown): Roster {
 }
 
 /** A home-care body: its roster, then each named schedule part read against that roster. */
-export function homecareBody<K extends string>(body: unknown, schema: z.ZodObject, scheduleParts: readonly K[]): { roster: Roster; schedules: Record<K, Schedule> } {
+export function homecareBody<K extends string>(body: unknown, schema: z.ZodObject, scheduleParts: readonly K[]): { parts: Record<string, unknown>; roster: Roster; schedules: Record<K, Schedule> } {
   const parts = readEnvelope(body, schema);
   const roster = inPart("roster", () => cachedRoster(parts.roster));
   const schedules = Object.fromEntries(scheduleParts.map((k) => [k, schedulePart(k, parts[k], roster)])) as Record<K, Schedule>;
-  return { roster, schedules };
+  return { parts, roster, schedules };
 }
 
 export function query<S extends z.ZodType>(schema: S, req: Request): z.output<S> {

@@ -1,12 +1,11 @@
 import { Worker } from "node:worker_threads";
 import { compareMetrics } from "../src/homecare/compare.js";
 import { computeMetrics } from "../src/homecare/figures.js";
-import { validateSchedule } from "../src/homecare/rules.js";
+import { requireValidSchedule, validateSchedule } from "../src/homecare/rules.js";
 import { homecareBody, readEnvelope, schedulePart } from "./bodies.js";
 import { inPart, readCallsInput, RequestInputError, type LocatedIssue } from "./inputs.js";
 import { InputError } from "../src/common/errors.js";
 import { parseWithSchema } from "../src/common/parse.js";
-import { formatViolation } from "../src/common/violation.js";
 import { changesSchema } from "../src/homecare/changes.js";
 import { rosterWithInputFromValue } from "../src/homecare/roster-io.js";
 import { scheduleToJson } from "../src/homecare/schedule-io.js";
@@ -49,10 +48,8 @@ export function answerCheck(kind: CheckKind, body: unknown): object {
   }
   if (kind === "replan") return replan(body);
   if (kind === "restaff") return restaffCheck(body);
-  const parts = readEnvelope(body, kind === "explain" ? S.explainBody : S.recommendBody);
-  const { roster, schedules } = homecareBody(body, kind === "explain" ? S.explainBody : S.recommendBody, ["schedule"]);
-  const broken = validateSchedule(roster, schedules.schedule);
-  if (broken.length) throw new RequestInputError(broken.slice(0, 10).map((v) => ({ in: "schedule", path: v.where ?? "", message: `breaks a hard rule: ${formatViolation(v)}` })));
+  const { parts, roster, schedules } = homecareBody(body, kind === "explain" ? S.explainBody : S.recommendBody, ["schedule"]);
+  inPart("body", () => requireValidSchedule(roster, schedules.schedule));
   if (kind === "explain") return inPart("body", () => explainClient(roster, schedules.schedule, text(parts, "client")));
   const top = parts.top === undefined ? 5 : parts.top;
   if (typeof top !== "number" || !Number.isInteger(top) || top < 1 || top > 100) throw new RequestInputError([{ in: "body", path: "top", message: "must be a whole number 1..100" }]);

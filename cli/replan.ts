@@ -4,9 +4,7 @@ import { readChanges } from "../src/homecare/changes.js";
 import { formatChangeReport } from "../src/homecare/replan-report.js";
 import { readRoster, readRosterWithInput } from "../src/homecare/roster-io.js";
 import { readSchedule, scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
-import { validateSchedule } from "../src/homecare/rules.js";
-import { formatViolation } from "../src/common/violation.js";
-import { InputError } from "../src/common/errors.js";
+import { requireValidSchedule } from "../src/homecare/rules.js";
 import { explainClient, recommend, type Explanation } from "../solver/homecare/advice.js";
 import { runReplan } from "../solver/homecare/replan-run.js";
 import type { ReplanProgress } from "../solver/homecare/replan.js";
@@ -52,8 +50,7 @@ export function replanCommand(args: string[], io: CliIo): number {
 function readValid(rosterPath: string, schedulePath: string): { roster: Roster; schedule: Schedule } {
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   const schedule = readSchedule(readTextFile(schedulePath), roster, schedulePath);
-  const broken = validateSchedule(roster, schedule);
-  if (broken.length) throw new InputError(broken.slice(0, 10).map((v) => ({ path: "schedule", message: `breaks a hard rule: ${formatViolation(v)}` })), schedulePath);
+  requireValidSchedule(roster, schedule, schedulePath);
   return { roster, schedule };
 }
 

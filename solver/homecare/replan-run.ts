@@ -1,10 +1,8 @@
 import type { Roster, Schedule } from "../../src/homecare/model.js";
 import { applyChanges, type ChangesInput } from "../../src/homecare/changes.js";
-import { InputError } from "../../src/common/errors.js";
-import { formatViolation } from "../../src/common/violation.js";
 import { normalizeRoster } from "../../src/homecare/normalize.js";
 import { buildChangeReport, type ChangeReport } from "../../src/homecare/replan-report.js";
-import { validateSchedule } from "../../src/homecare/rules.js";
+import { requireValidSchedule, validateSchedule } from "../../src/homecare/rules.js";
 import type { RosterInput } from "../../src/homecare/schema.js";
 import { BrokenRulesError } from "../common/broken-rules.js";
 import { replanSchedule, type ReplanOptions } from "./replan.js";
@@ -23,9 +21,7 @@ export interface ReplanRun {
  * schedule is written only if the validator passes it for the changed roster.
  */
 export function runReplan(input: RosterInput, original: Roster, published: Schedule, changes: ChangesInput, options: ReplanOptions = {}): ReplanRun {
-  const broken = validateSchedule(original, published);
-  if (broken.length)
-    throw new InputError(broken.slice(0, 10).map((v) => ({ path: "schedule", message: `the published schedule breaks a hard rule of the roster: ${formatViolation(v)}` })));
+  requireValidSchedule(original, published);
   const changed = applyChanges(input, original, published, changes, "changes");
   const roster = normalizeRoster(changed.input, "the roster after the changes");
   const result = replanSchedule(roster, published, changed.now, options);

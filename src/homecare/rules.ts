@@ -1,6 +1,7 @@
 import { occurrenceKey, type Caregiver, type Occurrence, type Roster, type Schedule } from "./model.js";
 import { breakFits, shiftContaining, travelOfStops, type Stop } from "./timeline.js";
-import { runRules, type Finding, type Violation } from "../common/violation.js";
+import { formatViolation, runRules, type Finding, type Violation } from "../common/violation.js";
+import { InputError } from "../common/errors.js";
 import { localClock, localTime } from "./clock.js";
 import { buildContext, type ValidationContext } from "./context.js";
 import type { TravelMatrix } from "./travel.js";
@@ -262,4 +263,13 @@ export const HARD_RULES: readonly Rule[] = [
 /** Runs every hard rule; a schedule is valid when the list is empty. */
 export function validateSchedule(roster: Roster, schedule: Schedule, travel?: TravelMatrix): Violation[] {
   return runRules(HARD_RULES, buildContext(roster, schedule, travel));
+}
+
+/**
+ * A schedule that questions are asked of (re-planning, explain, recommend) must keep every hard
+ * rule of its roster: the answers are insertions into it. An input error otherwise, on `schedule`.
+ */
+export function requireValidSchedule(roster: Roster, schedule: Schedule, source?: string): void {
+  const broken = validateSchedule(roster, schedule);
+  if (broken.length) throw new InputError(broken.slice(0, 10).map((v) => ({ path: "schedule", message: `breaks a hard rule of the roster: ${formatViolation(v)}` })), source);
 }
