@@ -20,7 +20,8 @@ import { opsRoutes, requestLog, type ServiceMetrics } from "./ops.js";
 
 export interface AppOptions {
   store: RunStore;
-  jobs: JobRunner;
+  /** null where the jobs run in workers elsewhere */
+  jobs: JobRunner | null;
   tokens: readonly string[];
   /** largest request body, as body-parser reads it ("10mb") or in bytes */
   bodyLimit: string | number;

@@ -10,25 +10,26 @@ import type { JobOptions, RunKind, RunRow, RunStore } from "./store.js";
 /** What the route tables share: the store, the job runner, and the few steps every job route takes. */
 export interface ApiContext {
   store: RunStore;
-  jobs: JobRunner;
+  /** the solves of this process: null where workers elsewhere run them (PostgreSQL) */
+  jobs: JobRunner | null;
   /** a run as the API shows it: with its result's address once done */
   jobView: (run: RunRow) => RunRow & { result: string | null };
   /** the caller's run named in the path, or 404 */
-  runOf: (owner: string, req: Request) => RunRow;
+  runOf: (owner: string, req: Request) => Promise<RunRow>;
   /** the job's options from the query, the defaults where absent */
   jobOptions: (req: Request, kind: RunKind) => JobOptions;
   /** stores the run, wakes the runner, answers 202 with its Location */
-  submit: (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => void;
+  submit: (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => Promise<void>;
 }
 
-export function apiContext(store: RunStore, jobs: JobRunner): ApiContext {
+export function apiContext(store: RunStore, jobs: JobRunner | null): ApiContext {
   const jobView = (run: RunRow) => ({ ...run, result: run.status === "done" ? `/v1/jobs/${run.id}/result` : null });
   return {
     store,
     jobs,
     jobView,
-    runOf(owner, req) {
-      const run = store.getRun(owner, String(req.params.id));
+    async runOf(owner, req) {
+      const run = await store.getRun(owner, String(req.params.id));
       if (!run) throw new HttpProblem(404, `no job ${req.params.id}`);
       return run;
     },
@@ -37,10 +38,10 @@ export function apiContext(store: RunStore, jobs: JobRunner): ApiContext {
       if (q.travelWeight !== undefined && kind !== "homecare") throw new RequestInputError([{ in: "query", path: "travelWeight", message: "is for home-care jobs only" }]);
       return { timeLimitSeconds: q.timeLimitSeconds ?? DEFAULTS[kind].timeLimitSeconds, seed: q.seed ?? DEFAULTS.seed, ...(q.travelWeight !== undefined ? { travelWeight: q.travelWeight } : {}) };
     },
-    submit(res, owner, kind, name, input, options) {
-      const run = store.createRun(owner, kind, name, JSON.stringify(input), options);
-      jobs.pump();
-      res.status(202).location(`/v1/jobs/${run.id}`).json(jobView(store.getRun(owner, run.id) ?? run));
+    async submit(res, owner, kind, name, input, options) {
+      const run = await store.createRun(owner, kind, name, JSON.stringify(input), options);
+      jobs?.pump();
+      res.status(202).location(`/v1/jobs/${run.id}`).json(jobView((await store.getRun(owner, run.id)) ?? run));
     },
   };
 }

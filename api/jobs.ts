@@ -1,81 +1,120 @@
 import { Worker } from "node:worker_threads";
-import type { RunKind, RunStore } from "./store.js";
+import type { ClaimedRun, Progress, RunKind, RunStore } from "./store.js";
 import type { WorkerJob, WorkerMessage } from "./worker.js";
 
 /**
- * Runs queued jobs in worker threads, `concurrency` at a time, so a long solve never blocks a
- * request. The queue is the database (status `queued`), so what is queued survives a restart.
+ * Runs claimed jobs in worker threads, so a long solve never blocks a request or the heartbeat.
+ * The same runner serves both deployments: the embedded server pumps it from the SQLite queue
+ * (`pump`), a PostgreSQL worker hands it each run pg-boss delivers (`run`). While a job solves, the
+ * runner writes its progress and heartbeat once a second; when the store refuses it (the run was
+ * cancelled or deleted, possibly through another machine, or given to another worker) the solve stops.
  */
+
 /** What the runner tells the metrics: a job taken after waiting, a job ended after solving. */
 export interface JobObserver {
   started(kind: RunKind, waitedSeconds: number): void;
   ended(kind: RunKind, outcome: "done" | "failed" | "stopped", seconds: number): void;
 }
 
+/** How often progress and the heartbeat are written (the PostgreSQL store's sweep counts on it). */
+export const HEARTBEAT_MS = 1000;
+
+interface Running {
+  worker: Worker;
+  /** ends the job without writing a result: its run's status is already set elsewhere, or it is handed back */
+  abandon: () => Promise<void>;
+}
+
 export class JobRunner {
-  private readonly running = new Map<string, Worker>();
+  private readonly running = new Map<string, Running>();
   private stopped = false;
+  private pumping = false;
 
   constructor(
     private readonly store: RunStore,
     private readonly concurrency: number,
+    /** whose runs these are, in the store: one id per process */
+    readonly workerId: string,
     private readonly workerUrl: URL = new URL("./worker.js", import.meta.url),
     private readonly observer?: JobObserver,
   ) {}
 
-  /** Starts as many queued jobs as there is room for. */
+  /** Embedded deployment: starts as many of the oldest queued jobs as there is room for. */
   pump(): void {
-    while (!this.stopped && this.running.size < this.concurrency) {
-      const job = this.store.takeNextQueued();
-      if (!job) return;
-      this.observer?.started(job.kind, Math.max(0, (Date.now() - Date.parse(job.createdAt)) / 1000));
-      this.start(job.id, { kind: job.kind, body: job.body, options: job.options });
-    }
+    if (this.pumping || this.stopped) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        while (!this.stopped && this.running.size < this.concurrency) {
+          const job = await this.store.claim(this.workerId);
+          if (!job) return;
+          void this.run(job).then(() => this.pump());
+        }
+      } finally {
+        this.pumping = false;
+      }
+    })();
   }
 
-  private start(id: string, job: WorkerJob): void {
-    const worker = new Worker(this.workerUrl, { workerData: job });
-    this.running.set(id, worker);
+  /** Solves one claimed run to its end (done, failed, or stopped); resolves once its status is written. */
+  run(job: ClaimedRun): Promise<void> {
+    this.observer?.started(job.kind, Math.max(0, (Date.now() - Date.parse(job.createdAt)) / 1000));
+    const payload: WorkerJob = { kind: job.kind, body: job.body, options: job.options };
+    const worker = new Worker(this.workerUrl, { workerData: payload });
     const began = Date.now();
-    let settled = false;
-    const settle = (apply: () => void, outcome: "done" | "failed" | "stopped" = "failed") => {
-      if (settled) return;
-      settled = true;
-      this.observer?.ended(job.kind, this.stopped ? "stopped" : outcome, (Date.now() - began) / 1000);
-      this.running.delete(id);
-      if (!this.stopped) apply();
-      void worker.terminate();
-      this.pump();
-    };
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") this.store.setProgress(id, m.progress);
-      else if (m.type === "done") settle(() => this.store.finish(id, m.result, m.progress), "done");
-      else settle(() => this.store.fail(id, m.error));
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      let latest: Progress | null = null;
+      let unsent = false;
+      const settle = async (outcome: "done" | "failed" | "stopped", write: () => Promise<void>) => {
+        if (settled) return;
+        settled = true;
+        clearInterval(beat);
+        this.running.delete(job.id);
+        this.observer?.ended(job.kind, outcome, (Date.now() - began) / 1000);
+        await worker.terminate();
+        try {
+          await write();
+        } finally {
+          resolve();
+        }
+      };
+      const beat = setInterval(() => {
+        const progress = unsent ? latest : null;
+        unsent = false;
+        this.store.setProgress(job.id, this.workerId, progress).then(
+          (mine) => void (mine || settle("stopped", async () => {})),
+          () => {}, // a missed heartbeat: the next one tries again
+        );
+      }, HEARTBEAT_MS);
+      this.running.set(job.id, { worker, abandon: () => settle("stopped", async () => {}) });
+      worker.on("message", (m: WorkerMessage) => {
+        if (m.type === "progress") {
+          latest = m.progress;
+          unsent = true;
+        } else if (m.type === "done") void settle("done", () => this.store.finish(job.id, this.workerId, m.result, m.progress ?? latest));
+        else void settle("failed", () => this.store.fail(job.id, this.workerId, m.error));
+      });
+      worker.on("error", (e) => void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver stopped: ${e.message}`)));
+      worker.on("exit", (code) => void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver exited (code ${code}) without a result`)));
     });
-    worker.on("error", (e) => settle(() => this.store.fail(id, `the solver stopped: ${e.message}`)));
-    // a terminated worker (cancel, delete) exits without a message; its run's status is already set
-    worker.on("exit", (code) => settle(() => this.store.fail(id, `the solver exited (code ${code}) without a result`)));
   }
 
-  /** Stops a job's worker if it runs (the store has already marked it cancelled or deleted it). */
+  /** Stops a job's solve at once if it runs here (the store has already marked it cancelled or deleted it). */
   stop(id: string): void {
-    const worker = this.running.get(id);
-    if (!worker) return;
-    this.running.delete(id);
-    void worker.terminate().then(() => this.pump());
+    void this.running.get(id)?.abandon();
   }
 
   get active(): number {
     return this.running.size;
   }
 
-  /** Server shutdown: workers end, and their runs go back to the queue (not left `running`): the next start runs them. */
+  /** Shutdown: solves end, and their runs go back to the queue (never left `running`): the next worker runs them. */
   async close(): Promise<number> {
     this.stopped = true;
     const running = [...this.running];
-    this.running.clear();
-    await Promise.all(running.map(([, w]) => w.terminate()));
-    for (const [id] of running) this.store.handBack(id);
+    await Promise.all(running.map(([, r]) => r.abandon()));
+    for (const [id] of running) await this.store.handBack(id, this.workerId);
     return running.length;
   }
 }

@@ -36,8 +36,8 @@ export class ServiceMetrics implements JobObserver {
       help: "Runs in the store by state",
       labelNames: ["state"],
       registers: [this.registry],
-      collect() {
-        const counts = store.countByStatus();
+      async collect() {
+        const counts = await store.countByStatus();
         for (const state of Object.keys(counts) as RunStatus[]) this.set({ state }, counts[state]);
       },
     });
@@ -92,8 +92,8 @@ export function opsRoutes(app: express.Express, store: RunStore, metrics: Servic
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
-  app.get("/readyz", (_req, res) => {
-    const database = store.ping();
+  app.get("/readyz", async (_req, res) => {
+    const database = await store.ping();
     const ready = database && !stopping();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", database: database ? "ok" : "not answering", stopping: stopping() });
   });

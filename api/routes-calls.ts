@@ -24,7 +24,7 @@ export const callsRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         const options = jobOptions(req, "calls");
         const multipart = req.is("multipart/form-data");
         const input = multipart ? await readCallsMultipart(req) : { document: req.body };
-        submit(res, owner, "calls", readCallsInput(input, multipart ? "calls" : "body").name, input, options);
+        await submit(res, owner, "calls", readCallsInput(input, multipart ? "calls" : "body").name, input, options);
       },
     },
     {

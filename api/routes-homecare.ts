@@ -85,10 +85,10 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "202": { ...json(S.job, "queued; poll the Location"), headers: { Location: { description: "/v1/jobs/{id}", schema: { type: "string" } } } }, ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
-      handle(req, res, owner) {
+      async handle(req, res, owner) {
         const options = jobOptions(req, "homecare");
         const input: StoredInput = { document: req.body };
-        submit(res, owner, "homecare", readHomecareInput(input).name, input, options);
+        await submit(res, owner, "homecare", readHomecareInput(input).name, input, options);
       },
     },
 ];

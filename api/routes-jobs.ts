@@ -15,8 +15,8 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
       method: "get",
       path: "/v1/jobs/:id",
       doc: { summary: "A job's status and progress", requestParams: { path: S.idParams }, responses: { "200": json(S.job, "the job"), "404": problemResponse("no such job for this token") } },
-      handle(req, res, owner) {
-        res.json(jobView(runOf(owner, req)));
+      async handle(req, res, owner) {
+        res.json(jobView(await runOf(owner, req)));
       },
     },
     {
@@ -27,13 +27,13 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
         requestParams: { path: S.idParams },
         responses: { "200": json(S.job, "cancelled"), "404": problemResponse("no such job for this token"), "409": problemResponse("the job has already ended") },
       },
-      handle(req, res, owner) {
+      async handle(req, res, owner) {
         const id = String(req.params.id);
-        const was = store.cancel(owner, id);
+        const was = await store.cancel(owner, id);
         if (was === null) throw new HttpProblem(404, `no job ${id}`);
         if (was !== "queued" && was !== "running") throw new HttpProblem(409, `the job has already ended (${was}); DELETE /v1/runs/${id} deletes it`);
-        jobs.stop(id);
-        res.json(jobView(runOf(owner, req)));
+        jobs?.stop(id);
+        res.json(jobView(await runOf(owner, req)));
       },
     },
     {
@@ -49,12 +49,12 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
           "409": problemResponse("the job is not done"),
         },
       },
-      handle(req, res, owner) {
-        const run = runOf(owner, req);
+      async handle(req, res, owner) {
+        const run = await runOf(owner, req);
         if (run.status !== "done") throw new HttpProblem(409, `the job is ${run.status}${run.error ? ` (${run.error})` : ""}; a result exists once it is done`);
         const format = req.accepts(["application/json", "text/csv"]);
         if (!format) throw new HttpProblem(406, "the result is available as application/json or text/csv");
-        const text = store.result(owner, run.id, format === "text/csv" ? "csv" : "json")!;
+        const text = (await store.result(owner, run.id, format === "text/csv" ? "csv" : "json"))!;
         if (format === "text/csv") res.attachment(`${run.kind === "homecare" ? "schedule" : "roster"}-${run.id}.csv`).type("text/csv; charset=utf-8").send(text);
         else res.type("application/json").send(text);
       },
@@ -67,11 +67,11 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
         requestParams: { path: S.idParams },
         responses: { "200": json(S.timelines, "every caregiver's shifts"), "404": problemResponse("no such job for this token"), "409": problemResponse("the job is not done, or is not a home-care job") },
       },
-      handle(req, res, owner) {
-        const run = runOf(owner, req);
+      async handle(req, res, owner) {
+        const run = await runOf(owner, req);
         if (run.kind !== "homecare" || run.status !== "done") throw new HttpProblem(409, `a timeline exists for a home-care job once it is done; this one is a ${run.kind} job, ${run.status}`);
-        const roster = readHomecareInput(JSON.parse(store.input(owner, run.id)!) as StoredInput);
-        const schedule = readScheduleJson(store.result(owner, run.id, "json")!);
+        const roster = readHomecareInput(JSON.parse((await store.input(owner, run.id))!) as StoredInput);
+        const schedule = readScheduleJson((await store.result(owner, run.id, "json"))!);
         res.json(timelinesToJson(roster, shiftTimelines(roster, schedule, new TravelMatrix(roster.clients, roster.travel))));
       },
     },
@@ -79,9 +79,9 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
       method: "get",
       path: "/v1/runs",
       doc: { summary: "Runs with their metrics, newest first", requestParams: { query: S.runsQuery }, responses: { "200": json(S.runList, "the runs"), ...COMMON_PROBLEMS } },
-      handle(req, res, owner) {
+      async handle(req, res, owner) {
         const q = query(S.runsQuery, req);
-        res.json({ runs: store.listRuns(owner, q.roster, q.limit).map(jobView) });
+        res.json({ runs: (await store.listRuns(owner, q.roster, q.limit)).map(jobView) });
       },
     },
     {
@@ -92,11 +92,11 @@ export const jobRoutes = ({ store, jobs, jobView, runOf }: ApiContext): Route[] 
         requestParams: { path: S.idParams },
         responses: { "204": { description: "deleted" }, "404": problemResponse("no such run for this token") },
       },
-      handle(req, res, owner) {
+      async handle(req, res, owner) {
         const id = String(req.params.id);
-        const was = store.deleteRun(owner, id);
+        const was = await store.deleteRun(owner, id);
         if (was === null) throw new HttpProblem(404, `no run ${id}`);
-        if (was === "running" || was === "queued") jobs.stop(id);
+        if (was === "running" || was === "queued") jobs?.stop(id);
         res.status(204).end();
       },
     },

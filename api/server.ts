@@ -5,15 +5,19 @@ import { InputError } from "../src/common/errors.js";
 import { createApp } from "./app.js";
 import { DatabaseLock } from "./db-lock.js";
 import { JobRunner } from "./jobs.js";
-import { MAX_ATTEMPTS, RunStore } from "./store.js";
+import { MAX_ATTEMPTS, type RunStore } from "./store.js";
+import { SqliteRunStore } from "./store-sqlite.js";
+import { isPostgresUrl } from "./db-url.js";
+import { PgRunStore } from "./store-postgres.js";
 import { createLogger, ServiceMetrics } from "./ops.js";
 
 export interface ServeOptions {
   port: number;
   host: string;
+  /** a SQLite file (the embedded deployment) or a postgres:// URL (API only; `kontinuum worker` solves) */
   dbPath: string;
   tokens: readonly string[];
-  /** jobs solved at once; the rest wait in the queue */
+  /** jobs solved at once in this process (SQLite only); the rest wait in the queue */
   workers: number;
   bodyLimit: string;
   log: (line: string) => void;
@@ -25,47 +29,65 @@ export interface RunningServer {
 }
 
 /**
- * Takes the database's lock, binds the port, and only then touches the jobs: runs a previous stop
- * interrupted are failed, and the job runner starts. A second server on the same database, or a
- * port in use, stops with an input error before anything stored is changed.
+ * SQLite: takes the database's lock, binds the port, and only then touches the jobs: runs a previous
+ * stop interrupted are queued again (or failed), and the job runner starts. A second server on the
+ * same database, or a port in use, stops with an input error before anything stored is changed.
+ * PostgreSQL: the HTTP API only, any number of them; `kontinuum worker` processes run the jobs.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   if (!options.tokens.length) throw new Error("no tokens: the server does not start without at least one");
+  if (isPostgresUrl(options.dbPath)) {
+    const store = await PgRunStore.open(options.dbPath);
+    try {
+      return await serveApi(store, null, options, async () => {});
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
   const lock = new DatabaseLock(options.dbPath);
-  let store: RunStore | undefined;
+  let store: SqliteRunStore | undefined;
   try {
-    store = new RunStore(options.dbPath);
+    store = new SqliteRunStore(options.dbPath);
+    const opened = store;
     const metrics = new ServiceMetrics(store);
-    const jobs = new JobRunner(store, options.workers, undefined, metrics);
-    let stopping = false;
-    const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
-    const server = await listen(app, options);
-    const interrupted = store.recoverInterrupted();
+    const jobs = new JobRunner(store, options.workers, `embedded:${process.pid}`, undefined, metrics);
+    const running = await serveApi(store, jobs, options, async () => {
+      const handedBack = await jobs.close();
+      if (handedBack) options.log(`${handedBack} running job(s) handed back to the queue: the next start runs them`);
+      lock.release();
+    }, metrics);
+    const interrupted = opened.recoverInterrupted();
     if (interrupted.requeued || interrupted.failed)
       options.log(`${interrupted.requeued + interrupted.failed} job(s) were running when the server last stopped: ${interrupted.requeued} queued again, ${interrupted.failed} failed after ${MAX_ATTEMPTS} attempts`);
     jobs.pump();
-    const { port } = server.address() as AddressInfo;
-    const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-    const opened = store;
-    return {
-      url: `http://${host}:${port}`,
-      async close() {
-        stopping = true;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        const handedBack = await jobs.close();
-        if (handedBack) options.log(`${handedBack} running job(s) handed back to the queue: the next start runs them`);
-        opened.close();
-        lock.release();
-      },
-    };
+    return running;
   } catch (e) {
-    store?.close();
+    await store?.close();
     lock.release();
     throw e;
   }
+}
+
+/** Binds the port and serves the API over the store; `stopJobs` runs on close, before the store closes. */
+async function serveApi(store: RunStore, jobs: JobRunner | null, options: ServeOptions, stopJobs: () => Promise<void>, metrics = new ServiceMetrics(store)): Promise<RunningServer> {
+  let stopping = false;
+  const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
+  const server = await listen(app, options);
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    async close() {
+      stopping = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await stopJobs();
+      await store.close();
+    },
+  };
 }
 
 /** Listens on the port; a port in use or not allowed is an input error naming it. */

@@ -1,10 +1,10 @@
-import Database from "better-sqlite3";
-import { randomUUID } from "node:crypto";
-
 /**
- * The runs, kept in SQLite (one embedded file, WAL mode). Each run owns the input it was made
- * from (a roster or a calls input: personal data), so deleting a run deletes that input too.
- * The database is the queue: a run is `queued` until a worker takes it, which survives restarts.
+ * The runs and the inputs they were made from, behind one interface with two back-ends:
+ * SQLite (`store-sqlite.ts`: one embedded file, the default, workers in the server's process) and
+ * PostgreSQL (`store-postgres.ts`: any number of API servers and workers on any machines). The
+ * routes, the job runner and the tests see only this interface. Every input is personal data
+ * (client names, addresses, care needs): deleting a run deletes its input, and each back-end says
+ * how no copy is left behind.
  */
 
 export type RunKind = "homecare" | "calls";
@@ -50,233 +50,57 @@ export interface RunResult {
   metrics: Record<string, unknown>;
 }
 
-/** Versioned migrations: `PRAGMA user_version` says how many have run; each runs in one transaction. */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE inputs (
-     id TEXT PRIMARY KEY,
-     owner TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     name TEXT NOT NULL,
-     body TEXT NOT NULL,
-     created_at TEXT NOT NULL
-   );
-   CREATE TABLE runs (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     id TEXT NOT NULL UNIQUE,
-     owner TEXT NOT NULL,
-     input_id TEXT NOT NULL REFERENCES inputs(id) ON DELETE CASCADE,
-     kind TEXT NOT NULL,
-     roster_name TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
-     options TEXT NOT NULL,
-     progress TEXT,
-     metrics TEXT,
-     result_json TEXT,
-     result_csv TEXT,
-     error TEXT,
-     created_at TEXT NOT NULL,
-     started_at TEXT,
-     finished_at TEXT
-   );
-   CREATE INDEX runs_by_owner ON runs (owner, roster_name, seq);
-   CREATE INDEX runs_by_status ON runs (status, seq);`,
-  // 2: how many times a worker took the run: a run a crash interrupted is tried once more, then failed
-  `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
-];
-
-/** A run interrupted by a crash is queued again once; interrupted a second time, it fails with the reason. */
-export const MAX_ATTEMPTS = 2;
-
-export const SCHEMA_VERSION = MIGRATIONS.length;
-
-interface DbRun {
+/** A run a worker has taken: what it needs to solve it. */
+export interface ClaimedRun {
   id: string;
   kind: RunKind;
-  roster_name: string;
-  status: RunStatus;
-  options: string;
-  progress: string | null;
-  metrics: string | null;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
+  body: string;
+  options: JobOptions;
+  createdAt: string;
 }
 
-const RUN_COLUMNS = "id, kind, roster_name, status, options, progress, metrics, error, created_at, started_at, finished_at";
+/**
+ * A run a worker lost (its process ended mid-job) is tried once more, on any worker; lost a second
+ * time, it is failed with the reason (its input is kept, so it can be submitted again), never left
+ * `running`.
+ */
+export const MAX_ATTEMPTS = 2;
 
-function toRun(r: DbRun): RunRow {
-  return {
-    id: r.id,
-    kind: r.kind,
-    roster: r.roster_name,
-    status: r.status,
-    options: JSON.parse(r.options) as JobOptions,
-    progress: r.progress ? (JSON.parse(r.progress) as Progress) : null,
-    metrics: r.metrics ? (JSON.parse(r.metrics) as Record<string, unknown>) : null,
-    error: r.error,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  };
-}
-
-const now = () => new Date().toISOString();
-
-export class RunStore {
-  readonly db: Database.Database;
-
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    // deleted rosters are personal data: overwrite freed pages rather than leave them readable in the file
-    this.db.pragma("secure_delete = ON");
-    this.migrate();
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length)
-      throw new Error(`the database is at schema version ${version}, newer than this program's ${MIGRATIONS.length}: use a newer kontinuum`);
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
-  }
-
+export interface RunStore {
+  readonly backend: "sqlite" | "postgres";
+  // what the API does for a caller: every read and write is scoped to the caller's token (owner)
+  createRun(owner: string, kind: RunKind, name: string, body: string, options: JobOptions): Promise<RunRow>;
+  getRun(owner: string, id: string): Promise<RunRow | null>;
+  /** newest first; with a roster name, only that roster's runs */
+  listRuns(owner: string, roster?: string, limit?: number): Promise<RunRow[]>;
+  result(owner: string, id: string, format: "json" | "csv"): Promise<string | null>;
+  /** the input a run was made from, as stored */
+  input(owner: string, id: string): Promise<string | null>;
+  /** cancels a queued or running run; returns the status it had (null when not this owner's) */
+  cancel(owner: string, id: string): Promise<RunStatus | null>;
+  /** deletes a run and its input, leaving no copy (see each back-end); returns the status it had */
+  deleteRun(owner: string, id: string): Promise<RunStatus | null>;
+  // what the operator sees
+  /** runs per status, of every owner (the metrics) */
+  countByStatus(): Promise<Record<RunStatus, number>>;
+  /** whether the database answers (readiness) */
+  ping(): Promise<boolean>;
+  // what a worker does
   /**
-   * After a crash: a run that was `running` has lost its worker. It is queued again, once; a run
-   * that was interrupted MAX_ATTEMPTS times is marked failed with the reason (its input is kept,
-   * so it can be submitted again), never left `running`. Queued runs simply wait their turn.
+   * Takes a queued run for `worker` (that run, or with no id the oldest queued) and marks it
+   * running, counting the attempt; null when it is not queued any more (cancelled, deleted, taken).
    */
-  recoverInterrupted(): { requeued: number; failed: number } {
-    return this.db.transaction(() => {
-      const failed = this.db
-        .prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running' AND attempts >= ?`)
-        .run(now(), `the server stopped while this job was running, ${MAX_ATTEMPTS} times; submit it again to rerun it`, MAX_ATTEMPTS).changes;
-      const requeued = this.db.prepare(`UPDATE runs SET status = 'queued', started_at = NULL, progress = NULL WHERE status = 'running'`).run().changes;
-      return { requeued, failed };
-    })();
-  }
-
-  /** A clean stop gives a running job back to the queue, not counted as an attempt: the next start runs it from the beginning. */
-  handBack(id: string): void {
-    this.db.prepare(`UPDATE runs SET status = 'queued', started_at = NULL, progress = NULL, attempts = MAX(0, attempts - 1) WHERE id = ? AND status = 'running'`).run(id);
-  }
-
-  createRun(owner: string, kind: RunKind, name: string, body: string, options: JobOptions): RunRow {
-    const id = randomUUID();
-    const created = now();
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO inputs (id, owner, kind, name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(id, owner, kind, name, body, created);
-      this.db
-        .prepare(`INSERT INTO runs (id, owner, input_id, kind, roster_name, status, options, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`)
-        .run(id, owner, id, kind, name, JSON.stringify(options), created);
-    })();
-    return this.getRun(owner, id)!;
-  }
-
-  getRun(owner: string, id: string): RunRow | null {
-    const r = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as DbRun | undefined;
-    return r ? toRun(r) : null;
-  }
-
-  /** Newest first; with a roster name, only that roster's runs. */
-  listRuns(owner: string, roster?: string, limit = 100): RunRow[] {
-    const rows = (
-      roster === undefined
-        ? this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? ORDER BY seq DESC LIMIT ?`).all(owner, limit)
-        : this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE owner = ? AND roster_name = ? ORDER BY seq DESC LIMIT ?`).all(owner, roster, limit)
-    ) as DbRun[];
-    return rows.map(toRun);
-  }
-
-  result(owner: string, id: string, format: "json" | "csv"): string | null {
-    const r = this.db.prepare(`SELECT result_json, result_csv FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as
-      | { result_json: string | null; result_csv: string | null }
-      | undefined;
-    return (format === "json" ? r?.result_json : r?.result_csv) ?? null;
-  }
-
-  /** The input a run was made from, as stored. */
-  input(owner: string, id: string): string | null {
-    const r = this.db.prepare(`SELECT inputs.body AS body FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.owner = ? AND runs.id = ?`).get(owner, id) as { body: string } | undefined;
-    return r?.body ?? null;
-  }
-
-  /** The oldest queued run, marked running in the same transaction so no two workers take it. */
-  takeNextQueued(): { id: string; kind: RunKind; body: string; options: JobOptions; createdAt: string } | null {
-    return this.db.transaction(() => {
-      const r = this.db
-        .prepare(`SELECT runs.id AS id, runs.kind AS kind, inputs.body AS body, runs.options AS options, runs.created_at AS createdAt FROM runs JOIN inputs ON inputs.id = runs.input_id WHERE runs.status = 'queued' ORDER BY runs.seq LIMIT 1`)
-        .get() as { id: string; kind: RunKind; body: string; options: string; createdAt: string } | undefined;
-      if (!r) return null;
-      this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?`).run(now(), r.id);
-      return { id: r.id, kind: r.kind, body: r.body, options: JSON.parse(r.options) as JobOptions, createdAt: r.createdAt };
-    })();
-  }
-
-  /** Runs per status, of every owner: what the metrics report. */
-  countByStatus(): Record<RunStatus, number> {
-    const counts: Record<RunStatus, number> = { queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
-    for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM runs GROUP BY status`).all() as { status: RunStatus; n: number }[]) counts[r.status] = r.n;
-    return counts;
-  }
-
-  /** Whether the database answers (readiness). */
-  ping(): boolean {
-    try {
-      return (this.db.prepare("SELECT 1 AS one").get() as { one: number }).one === 1;
-    } catch {
-      return false;
-    }
-  }
-
-  setProgress(id: string, progress: Progress): void {
-    this.db.prepare(`UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`).run(JSON.stringify(progress), id);
-  }
-
-  finish(id: string, result: RunResult, progress: Progress | null): void {
-    this.db
-      .prepare(`UPDATE runs SET status = 'done', finished_at = ?, result_json = ?, result_csv = ?, metrics = ?, progress = COALESCE(?, progress) WHERE id = ? AND status = 'running'`)
-      .run(now(), result.json, result.csv, JSON.stringify(result.metrics), progress ? JSON.stringify(progress) : null, id);
-  }
-
-  fail(id: string, error: string): void {
-    this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`).run(now(), error, id);
-  }
-
-  /** Cancels a queued or running run; returns the status it had (null when not this owner's). */
-  cancel(owner: string, id: string): RunStatus | null {
-    return this.db.transaction(() => {
-      const r = this.db.prepare(`SELECT status FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as { status: RunStatus } | undefined;
-      if (!r) return null;
-      if (r.status === "queued" || r.status === "running")
-        this.db.prepare(`UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ?`).run(now(), id);
-      return r.status;
-    })();
-  }
-
-  /**
-   * Deletes a run and the input it was made from; returns the status it had (null when not this
-   * owner's). The write-ahead log is checkpointed and truncated, so no copy stays in it either.
-   */
-  deleteRun(owner: string, id: string): RunStatus | null {
-    const status = this.db.transaction(() => {
-      const r = this.db.prepare(`SELECT status, input_id FROM runs WHERE owner = ? AND id = ?`).get(owner, id) as { status: RunStatus; input_id: string } | undefined;
-      if (!r) return null;
-      this.db.prepare(`DELETE FROM inputs WHERE id = ?`).run(r.input_id);
-      return r.status;
-    })();
-    if (status !== null) this.db.pragma("wal_checkpoint(TRUNCATE)");
-    return status;
-  }
-
-  close(): void {
-    this.db.close();
-  }
+  claim(worker: string, id?: string): Promise<ClaimedRun | null>;
+  /** records progress (and that the worker is alive); false when the run is no longer this worker's: stop solving */
+  setProgress(id: string, worker: string, progress: Progress | null): Promise<boolean>;
+  finish(id: string, worker: string, result: RunResult, progress: Progress | null): Promise<void>;
+  fail(id: string, worker: string, error: string): Promise<void>;
+  /** a clean stop gives a running run back to the queue, not counted as an attempt */
+  handBack(id: string, worker: string): Promise<void>;
+  close(): Promise<void>;
 }
+
+export const emptyCounts = (): Record<RunStatus, number> => ({ queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 });
+
+/** The message a run failed after MAX_ATTEMPTS lost workers carries. */
+export const lostTwiceMessage = (what: string) => `${what} while this job was running, ${MAX_ATTEMPTS} times; submit it again to rerun it`;

@@ -13,7 +13,7 @@ import { validateSchedule } from "../src/homecare/rules.js";
 import { dateFlag, UsageError, wholeNumber, type CliIo } from "./io.js";
 import { explainCommand, recommendCommand, replanCommand } from "./replan.js";
 import { scheduleCommand } from "./schedule.js";
-import { serveCommand } from "./serve.js";
+import { serveCommand, workerCommand } from "./serve.js";
 import { forecastCommand, generateCallsCommand, restaffCommand, staffCommand, validateStaffingCommand } from "./staff.js";
 
 export { UsageError } from "./io.js";
@@ -44,8 +44,12 @@ Usage:
   kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
       (writes PREFIX.calls.json with today's roster and PREFIX.history.csv)
 
-HTTP API (runs kept in SQLite; tokens from KONTINUUM_TOKENS=a,b or --tokens-file):
+HTTP API (tokens from KONTINUUM_TOKENS=a,b or --tokens-file):
   kontinuum serve [--port 8080] [--host 127.0.0.1] [--db ./kontinuum.db] [--tokens-file FILE] [--workers N] [--max-body 10mb]
+      (one machine: runs kept in a SQLite file, solved in this process)
+  kontinuum serve --db postgres://USER@HOST/DB [--port 8080] [--host H] [--tokens-file FILE] [--max-body 10mb]
+  kontinuum worker --db postgres://USER@HOST/DB [--concurrency N] [--port P]
+      (many machines: runs and queue in PostgreSQL; any number of API servers and workers)
 
 Exit codes: 0 ok, 1 schedule invalid, 2 bad input or usage.`;
 
@@ -136,6 +140,7 @@ const commands: Record<string, (args: string[], io: CliIo) => number | Promise<n
   restaff: restaffCommand,
   "generate-calls": generateCallsCommand,
   serve: serveCommand,
+  worker: workerCommand,
 };
 
 function need<N extends 2 | 3>(positionals: string[], n: N, usage: string): N extends 2 ? [string, string] : [string, string, string] {

@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
+import { hidePassword, isPostgresUrl } from "../api/db-url.js";
 import { readTextFile } from "../src/common/files.js";
 import { UsageError, type CliIo } from "./io.js";
 
@@ -20,13 +22,15 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       host: { type: "string", default: "127.0.0.1" },
       db: { type: "string", default: "./kontinuum.db" },
       "tokens-file": { type: "string" },
-      workers: { type: "string", default: "1" },
+      workers: { type: "string" },
       "max-body": { type: "string", default: "10mb" },
     },
   });
   if (positionals.length) throw new UsageError("usage: kontinuum serve [--port 8080] [--db ./kontinuum.db] [--tokens-file FILE] [--workers N]");
   const port = Number(values.port);
-  const workers = Number(values.workers);
+  const postgres = isPostgresUrl(values.db!);
+  if (postgres && values.workers !== undefined) throw new UsageError("--workers is for the embedded SQLite server; with --db postgres://… start `kontinuum worker --db postgres://…` processes to run the jobs");
+  const workers = Number(values.workers ?? "1");
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number above 0, got "${values.workers}"`);
   if (!/^\d+(b|kb|mb)?$/i.test(values["max-body"]!)) throw new UsageError(`--max-body must be a size such as 10mb, got "${values["max-body"]}"`);
@@ -35,13 +39,46 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   // loaded here, so the batch commands do not load express and SQLite
   const { startServer } = await import("../api/server.js");
   const server = await startServer({ port, host: values.host!, dbPath: values.db!, tokens, workers, bodyLimit: values["max-body"]!, log: io.err });
-  io.out(`listening on ${server.url} (database ${values.db}, ${workers} worker${workers === 1 ? "" : "s"}, ${tokens.length} token${tokens.length === 1 ? "" : "s"})`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  const runs = postgres ? `PostgreSQL ${hidePassword(values.db!)}, API only: jobs run in kontinuum worker processes` : `database ${values.db}, ${workers} worker${workers === 1 ? "" : "s"}`;
+  io.out(`listening on ${server.url} (${runs}, ${tokens.length} token${tokens.length === 1 ? "" : "s"})`);
+  await untilSignal();
   await server.close();
+  io.out("stopped");
+  return 0;
+}
+
+/** Resolves on SIGINT or SIGTERM: a process manager's stop. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+/** `kontinuum worker --db postgres://… [--concurrency N] [--port P] [--host H]` */
+export async function workerCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: "string" },
+      concurrency: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+    },
+  });
+  const usage = "usage: kontinuum worker --db postgres://USER@HOST/DB [--concurrency N] [--port P for /healthz, /readyz, /metrics]";
+  if (positionals.length || !values.db) throw new UsageError(usage);
+  if (!isPostgresUrl(values.db)) throw new UsageError(`--db must be a postgres:// URL (a worker shares its queue with the API servers); got "${values.db}". The embedded SQLite server runs its own jobs: kontinuum serve --db FILE --workers N`);
+  const concurrency = Number(values.concurrency ?? availableParallelism());
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number 1..64, got "${values.concurrency}"`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
+  const { startWorker } = await import("../api/pg-worker.js");
+  const worker = await startWorker({ db: values.db, concurrency, ...(port !== undefined ? { port } : {}), host: values.host!, log: io.err });
+  io.out(`worker ${worker.id} taking jobs from ${hidePassword(values.db)} (${concurrency} at a time${worker.url ? `; health and metrics on ${worker.url}` : ""})`);
+  await untilSignal();
+  await worker.close();
   io.out("stopped");
   return 0;
 }

@@ -266,7 +266,7 @@ describe("#19 the roster cache of the checks", () => {
 describe("#19 the store's second migration", () => {
   it("a database of schema 1 with a run that was running opens at schema 2, and the run is queued again once", async () => {
     const Database = (await import("better-sqlite3")).default;
-    const { MIGRATIONS, RunStore } = await import("../api/store.js");
+    const { MIGRATIONS, SqliteRunStore } = await import("../api/store-sqlite.js");
     const path = tempDb();
     const old = new Database(path);
     old.exec(MIGRATIONS[0]!);
@@ -274,19 +274,19 @@ describe("#19 the store's second migration", () => {
     old.prepare(`INSERT INTO inputs (id, owner, kind, name, body, created_at) VALUES ('r1', 'o', 'homecare', 'n', '{}', '2026-12-01T00:00:00Z')`).run();
     old.prepare(`INSERT INTO runs (id, owner, input_id, kind, roster_name, status, options, created_at, started_at) VALUES ('r1', 'o', 'r1', 'homecare', 'n', 'running', '{}', '2026-12-01T00:00:00Z', '2026-12-01T00:00:01Z')`).run();
     old.close();
-    const store = new RunStore(path);
+    const store = new SqliteRunStore(path);
     try {
       expect(store.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
       expect(store.recoverInterrupted()).toEqual({ requeued: 1, failed: 0 });
-      expect(store.getRun("o", "r1")).toMatchObject({ status: "queued", startedAt: null });
+      expect(await store.getRun("o", "r1")).toMatchObject({ status: "queued", startedAt: null });
       // taken (attempt 1) and interrupted: queued again; taken (attempt 2) and interrupted: failed with the reason
-      expect(store.takeNextQueued()?.id).toBe("r1");
+      expect((await store.claim("w"))?.id).toBe("r1");
       expect(store.recoverInterrupted()).toEqual({ requeued: 1, failed: 0 });
-      store.takeNextQueued();
+      await store.claim("w");
       expect(store.recoverInterrupted()).toEqual({ requeued: 0, failed: 1 });
-      expect(store.getRun("o", "r1")).toMatchObject({ status: "failed", error: expect.stringMatching(/2 times/) });
+      expect(await store.getRun("o", "r1")).toMatchObject({ status: "failed", error: expect.stringMatching(/2 times/) });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
