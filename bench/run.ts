@@ -22,6 +22,7 @@ import { shiftOptions } from "../solver/calls/shift-options.js";
 import { apiLoad, formatApiLoad } from "./api-load.js";
 import { replanCase, type ReplanSource } from "./replan.js";
 import { municipalityBench } from "./municipality.js";
+import { formatWorkerLoss, workerLossBench } from "./pg-workers.js";
 
 /**
  * `npm run bench`: home-care districts of 20, 80 and 300 clients (two weeks, fixed seeds), 1177
@@ -210,8 +211,23 @@ function municipalitySection(): void {
   console.log(m.output.trimEnd());
 }
 
+async function workerLossSection(): Promise<void> {
+  process.stderr.write("two workers on PostgreSQL, one killed ...\n");
+  const r = await workerLossBench();
+  console.log(`\nPostgreSQL: kontinuum serve --db postgres://… and two kontinuum worker processes; ${machine}`);
+  if (typeof r === "string") {
+    console.log(r);
+    return;
+  }
+  console.log(formatWorkerLoss(r));
+  if ((r.states.queued ?? 0) + (r.states.running ?? 0) + r.states.missing! > 0) process.exitCode = 1;
+}
+
 if (process.argv.includes("--api")) {
   await apiSection();
+  await workerLossSection();
+} else if (process.argv.includes("--workers-pg")) {
+  await workerLossSection();
 } else if (process.argv.includes("--municipality")) {
   municipalitySection();
 } else if (replanArg >= 0 && process.argv[replanArg + 1]) {
@@ -299,4 +315,5 @@ if (process.argv.includes("--api")) {
   console.log(`\nthe shift-count ILP: HiGHS (WebAssembly) against javascript-lp-solver; ${machine}`);
   console.log(table(["region", "integers", "variables", "solver", "time", "result"], lpRows));
   await apiSection();
+  await workerLossSection();
 }
