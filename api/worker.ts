@@ -7,6 +7,7 @@ import type { StaffingProgress } from "../solver/calls/staffing.js";
 import { rosterToCsv, staffingFile } from "../src/calls/io.js";
 import { scheduleToCsv, scheduleToJson } from "../src/homecare/schedule-io.js";
 import { readCallsInput, readHomecareInput, type StoredInput } from "./inputs.js";
+import { lowerThisThreadsPriority } from "./thread-priority.js";
 import type { JobOptions, Progress, RunKind, RunResult } from "./store.js";
 
 /** One job in a worker thread: read the stored input, solve (validated), post progress and the result. */
@@ -94,6 +95,8 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
   }
 }
 
+// the solve yields the CPU to the requests this process answers (thread-priority.ts)
+lowerThisThreadsPriority();
 try {
   parentPort!.postMessage(await runJob(workerData as WorkerJob));
 } catch (e) {

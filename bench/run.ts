@@ -225,7 +225,6 @@ async function workerLossSection(): Promise<void> {
 
 if (process.argv.includes("--api")) {
   await apiSection();
-  await workerLossSection();
 } else if (process.argv.includes("--workers-pg")) {
   await workerLossSection();
 } else if (process.argv.includes("--municipality")) {
