@@ -58,6 +58,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // one pg-boss poller per slot, each taking one job at a time: `concurrency` solves at most
   for (let i = 0; i < options.concurrency; i++) {
     await store.boss.work<{ runId: string }>(QUEUE, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, async ([job]) => {
+      // stopping: the run stays queued; a sweep gives it a new pg-boss job for another worker
       if (!job || stopping) return;
       const run = await store.claim(id, job.data.runId);
       // not queued any more: cancelled or deleted while it waited, or already taken after a sweep

@@ -311,6 +311,7 @@ export class PgRunStore implements RunStore {
   /**
    * The sweep every worker runs: a running run whose heartbeat stopped has lost its worker. It is
    * queued again with a new pg-boss job once; lost MAX_ATTEMPTS times, it is failed with the reason.
+   * A queued run without a live pg-boss job gets a new one.
    */
   async recoverLost(lostAfterSeconds = LOST_AFTER_SECONDS): Promise<{ requeued: number; failed: number }> {
     return this.tx(async (c) => {
@@ -330,7 +331,17 @@ export class PgRunStore implements RunStore {
           requeued++;
         }
       }
-      return { requeued, failed };
+      // a queued run whose pg-boss job is gone (a worker stopping took it and let it go, or pg-boss
+      // expired it): a new job, so nothing queued waits forever
+      const orphans = await c.query<{ id: string; options: JobOptions }>(
+        `SELECT r.id, r.options FROM kontinuum.runs r
+         WHERE r.status = 'queued' AND r.created_at < now() - interval '10 seconds'
+           AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = $1 AND j.data->>'runId' = r.id::text AND j.state < 'completed')
+         FOR UPDATE OF r SKIP LOCKED`,
+        [QUEUE],
+      );
+      for (const run of orphans.rows) await this.enqueue(c, run.id, run.options);
+      return { requeued: requeued + orphans.rows.length, failed };
     });
   }
 

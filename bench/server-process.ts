@@ -32,26 +32,35 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startWorkerProcess(db: string, args: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["bin/kontinuum.js", "worker", "--db", db, "--concurrency", "1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+interface Started {
+  /** what the `ready` pattern caught: the server's URL, the worker's id */
+  found: string;
+  process: ChildProcess;
+  log: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Spawns the CLI and resolves once its output matches `ready` (20 s at most); rejects with the output if it exits first. */
+function startCliProcess(what: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Started> {
+  const child = spawn(process.execPath, ["bin/kontinuum.js", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`the ${what} did not start:\n${output}`)), 20_000);
     let started = false;
     child.once("exit", (code) => {
       clearTimeout(timer);
-      if (!started) reject(new Error(`the worker exited (${code}):\n${output}`));
+      if (!started) reject(new Error(`the ${what} exited (${code}):\n${output}`));
     });
     child.stdout!.on("data", () => {
-      const id = /worker (\S+) taking jobs/.exec(output)?.[1];
-      if (!id || started) return;
+      const found = ready.exec(output)?.[1];
+      if (!found || started) return;
       started = true;
       clearTimeout(timer);
       resolve({
-        id,
+        found,
         process: child,
         log: () => output,
         async stop(signal = "SIGTERM") {
@@ -63,45 +72,24 @@ export function startWorkerProcess(db: string, args: string[] = []): Promise<Wor
   });
 }
 
-export function startServerProcess(args: string[] = [], options: { dbPath?: string; tokens?: string } = {}): Promise<ServerProcess> {
+export async function startWorkerProcess(db: string, args: string[] = []): Promise<WorkerProcess> {
+  const { found, ...rest } = await startCliProcess("worker", ["worker", "--db", db, "--concurrency", "1", ...args], process.env, /worker (\S+) taking jobs/);
+  return { id: found, ...rest };
+}
+
+export async function startServerProcess(args: string[] = [], options: { dbPath?: string; tokens?: string } = {}): Promise<ServerProcess> {
   const dbPath = options.dbPath ?? tempDb();
-  const child = spawn(process.execPath, ["bin/kontinuum.js", "serve", "--port", "0", "--db", dbPath, ...args], {
-    env: { ...process.env, KONTINUUM_TOKENS: options.tokens ?? `${TOKEN_A},${TOKEN_B}` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 20_000);
-    let started = false;
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (!started) reject(new Error(`the server exited (${code}):\n${output}`));
-    });
-    child.stdout!.on("data", () => {
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (!url || started) return;
-      started = true;
-      clearTimeout(timer);
-      resolve({
-        url,
-        dbPath,
-        process: child,
-        log: () => output,
-        async stop(signal = "SIGTERM") {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
-        },
-        request(path, init = {}) {
-          const { token = TOKEN_A, ...rest } = init;
-          const headers = new Headers(rest.headers);
-          if (token !== null) headers.set("authorization", `Bearer ${token}`);
-          return fetch(url + path, { ...rest, headers });
-        },
-      });
-    });
-  });
+  const env = { ...process.env, KONTINUUM_TOKENS: options.tokens ?? `${TOKEN_A},${TOKEN_B}` };
+  const { found: url, ...rest } = await startCliProcess("server", ["serve", "--port", "0", "--db", dbPath, ...args], env, /listening on (http:\/\/\S+)/);
+  return {
+    url,
+    dbPath,
+    ...rest,
+    request(path, init = {}) {
+      const { token = TOKEN_A, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token !== null) headers.set("authorization", `Bearer ${token}`);
+      return fetch(url + path, { ...rest, headers });
+    },
+  };
 }
-

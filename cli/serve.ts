@@ -27,11 +27,10 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
   });
   if (positionals.length) throw new UsageError("usage: kontinuum serve [--port 8080] [--db ./kontinuum.db] [--tokens-file FILE] [--workers N]");
-  const port = Number(values.port);
+  const port = portFlag(values.port!);
   const postgres = isPostgresUrl(values.db!);
   if (postgres && values.workers !== undefined) throw new UsageError("--workers is for the embedded SQLite server; with --db postgres://… start `kontinuum worker --db postgres://…` processes to run the jobs");
   const workers = Number(values.workers ?? "1");
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a whole number above 0, got "${values.workers}"`);
   if (!/^\d+(b|kb|mb)?$/i.test(values["max-body"]!)) throw new UsageError(`--max-body must be a size such as 10mb, got "${values["max-body"]}"`);
   const tokens = readTokens(process.env.KONTINUUM_TOKENS, values["tokens-file"]);
@@ -45,6 +44,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   await server.close();
   io.out("stopped");
   return 0;
+}
+
+/** A TCP port from its flag (0: any free one). */
+function portFlag(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${value}"`);
+  return port;
 }
 
 /** Resolves on SIGINT or SIGTERM: a process manager's stop. */
@@ -72,8 +78,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   if (!isPostgresUrl(values.db)) throw new UsageError(`--db must be a postgres:// URL (a worker shares its queue with the API servers); got "${values.db}". The embedded SQLite server runs its own jobs: kontinuum serve --db FILE --workers N`);
   const concurrency = Number(values.concurrency ?? availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number 1..64, got "${values.concurrency}"`);
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0..65535, got "${values.port}"`);
+  const port = values.port === undefined ? undefined : portFlag(values.port);
   const { startWorker } = await import("../api/pg-worker.js");
   const worker = await startWorker({ db: values.db, concurrency, ...(port !== undefined ? { port } : {}), host: values.host!, log: io.err });
   io.out(`worker ${worker.id} taking jobs from ${hidePassword(values.db)} (${concurrency} at a time${worker.url ? `; health and metrics on ${worker.url}` : ""})`);

@@ -109,6 +109,46 @@ if (server) {
     scratch = await scratchDatabase(server);
     return { store: await PgRunStore.open(scratch.url), done: () => scratch.drop() };
   });
+
+  describe("the PostgreSQL store's sweep", () => {
+    let db: ScratchDatabase;
+    let store: PgRunStore;
+    beforeAll(async () => {
+      db = await scratchDatabase(server);
+      store = await PgRunStore.open(db.url);
+    });
+    afterAll(async () => {
+      await store.close();
+      await db.drop();
+    });
+    const liveJobs = async (id: string) => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM pgboss.job WHERE data->>'runId' = $1 AND state < 'completed'", [id])).rows[0]!.n);
+
+    it("a run whose heartbeat stopped is queued again with a new pg-boss job once, then failed with the reason", async () => {
+      const run = await store.createRun("o", "homecare", "Norr", "{}", options);
+      await db.query("UPDATE pgboss.job SET state = 'completed' WHERE data->>'runId' = $1", [run.id]); // the first worker took its job
+      await store.claim("w1", run.id);
+      expect(await store.recoverLost(15)).toEqual({ requeued: 0, failed: 0 });
+      await db.query("UPDATE kontinuum.runs SET heartbeat_at = now() - interval '20 seconds' WHERE id = $1", [run.id]);
+      expect(await store.recoverLost(15)).toEqual({ requeued: 1, failed: 0 });
+      expect(await liveJobs(run.id)).toBe(1);
+      // the dead worker's late writes are refused: the run is no longer its own
+      expect(await store.setProgress(run.id, "w1", progress)).toBe(false);
+      await store.claim("w2", run.id);
+      await db.query("UPDATE kontinuum.runs SET heartbeat_at = now() - interval '20 seconds' WHERE id = $1", [run.id]);
+      expect(await store.recoverLost(15)).toEqual({ requeued: 0, failed: 1 });
+      expect(await store.getRun("o", run.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/worker running it stopped while this job was running, 2 times/) });
+    });
+
+    it("a queued run whose pg-boss job is gone gets a new one", async () => {
+      const run = await store.createRun("o", "homecare", "Norr", "{}", options);
+      await db.query("DELETE FROM pgboss.job WHERE data->>'runId' = $1", [run.id]);
+      await db.query("UPDATE kontinuum.runs SET created_at = now() - interval '1 minute' WHERE id = $1", [run.id]);
+      expect(await liveJobs(run.id)).toBe(0);
+      expect(await store.recoverLost(15)).toEqual({ requeued: 1, failed: 0 });
+      expect(await liveJobs(run.id)).toBe(1);
+      expect(await store.recoverLost(15)).toEqual({ requeued: 0, failed: 0 });
+    });
+  });
 } else if (process.env.CI === "true") {
   it(`the PostgreSQL store tests need a server: ${POSTGRES_ENV} is not set (.ci/run starts one with .ci/postgres)`, () => {
     throw new Error(`${POSTGRES_ENV} is not set under CI=true`);
