@@ -41,7 +41,7 @@ Usage:
   kontinuum validate-staffing CALLS.json STAFFING.json
   kontinuum restaff CALLS.json STAFFING.json --absent NURSE --from YYYY-MM-DD[THH:MM] --to YYYY-MM-DD[THH:MM]
                   [--history FILE.csv] [--forecast FILE.csv] [-o OUT.staffing.json] [--csv OUT.csv] [--json]
-  kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] -o PREFIX
+  kontinuum generate-calls [--nurses N] [--seed N] [--start YYYY-MM-DD] [--days N] [--family region|lean] [--interval 15|30|60] -o PREFIX
       (writes PREFIX.calls.json with today's roster and PREFIX.history.csv)
 
 HTTP API (tokens from KONTINUUM_TOKENS=a,b or --tokens-file):

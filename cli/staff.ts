@@ -126,15 +126,21 @@ export function generateCallsCommand(args: string[], io: CliIo): number {
       seed: { type: "string", default: "1" },
       start: { type: "string", default: "2026-10-19" },
       days: { type: "string", default: "14" },
+      family: { type: "string", default: "region" },
+      interval: { type: "string", default: "15" },
       out: { type: "string", short: "o" },
     },
   });
   if (!values.out) throw new UsageError("generate-calls needs -o PREFIX");
+  if (values.family !== "region" && values.family !== "lean") throw new UsageError(`--family must be region or lean, got "${values.family}"`);
+  if (!["15", "30", "60"].includes(values.interval!)) throw new UsageError(`--interval must be 15, 30 or 60 (minutes), got "${values.interval}"`);
   const options = {
     seed: wholeNumber(values.seed, "--seed", 0, Number.MAX_SAFE_INTEGER),
     nurses: wholeNumber(values.nurses, "--nurses", 1, LIMITS.nurses),
     start: dateFlag(values.start, "--start"),
     days: wholeNumber(values.days, "--days", 1, 62),
+    family: values.family as "region" | "lean",
+    intervalMinutes: Number(values.interval) as 15 | 30 | 60,
   };
   prepareOutput(`${values.out}.calls.json`);
   prepareOutput(`${values.out}.history.csv`);

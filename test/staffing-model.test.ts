@@ -13,7 +13,7 @@ import { callDemand } from "../src/calls/forecast.js";
 import type { LpModel, LpRow, LpVariable } from "../solver/common/lp.js";
 import { classShare, nurseClasses } from "../solver/calls/nurse-classes.js";
 import { IntervalQueues } from "../src/calls/queues.js";
-import { countModel } from "../solver/calls/staffing-model.js";
+import { committedSlopes, countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
 
@@ -148,5 +148,43 @@ describe("the upper bound's model holds every valid roster", () => {
     const shift = (day: number, template: number) => toNurseShift(0, placeShift(problem, problem.templates[template]!, day)!, null, problem);
     // 06-10 and 21-01 keep 11 hours' rest; four shifts on three dates
     expectWithinBound(problem, [shift(0, 0), shift(0, 1), shift(2, 0), shift(2, 1)]);
+  });
+});
+
+describe("the count model's committed intervals", () => {
+  // Erlang C answered calls for 0..n nurses: zero until the nurses carry the load, then steeply up
+  const curve = (offered: number, handle: number) => {
+    const problem = region("2026-11-02");
+    const queues = new IntervalQueues(problem, { ...callDemand(problem), offered: [offered], handleTimeSeconds: [handle] });
+    const values: number[] = [];
+    for (let n = 0; n <= 60; n++) {
+      values.push(queues.value(0, n));
+      if (queues.performance(0, n).serviceLevel > 0.999999) break;
+    }
+    return values;
+  };
+
+  it("values a committed interval at most at its true answered calls, concave; abandons one staffed below the steep part", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 60, noNaN: true }), fc.integer({ min: 120, max: 900 }), fc.double({ min: 0, max: 1, noNaN: true }), (offered, handle, share) => {
+        const values = curve(offered, handle);
+        const gains = values.slice(1).map((v, k) => v - values[k]!);
+        const steepest = gains.indexOf(Math.max(...gains));
+        // staffed at the steep part: committed
+        const slopes = committedSlopes(values, steepest + 1, share);
+        expect(slopes.length).toBe(values.length - 1);
+        for (let k = 1; k < slopes.length; k++) expect(slopes[k]!).toBeLessThanOrEqual(slopes[k - 1]! + 1e-9);
+        // the model's value with n nurses, up to a constant: equal to the true value from the steep part on, below it before
+        let f = values[steepest + 1]! - slopes.slice(0, steepest + 1).reduce((a, b) => a + b, 0);
+        for (let n = 0; n < values.length; n++) {
+          expect(f).toBeLessThanOrEqual(values[n]! + 1e-6);
+          if (n >= steepest + 1) expect(f).toBeCloseTo(values[n]!, 6);
+          f += slopes[n] ?? 0;
+        }
+        // staffed well below it: abandoned, worth nothing in the model
+        expect(committedSlopes(values, share * (steepest + 1) - 0.5, share)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { CallsProblem } from "../../src/calls/model.js";
 import type { IntervalQueues } from "../../src/calls/queues.js";
 import { CONTRACT_AIM, CONTRACT_BAND, restKept } from "../../src/calls/rules.js";
 import type { ShiftOption } from "./shift-options.js";
-import { HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
+import { envelopeSlopes, HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
 
 /** A shift a nurse works in the search: its option and, for quick reading, its span and date. */
 export interface Slot {
@@ -12,13 +12,29 @@ export interface Slot {
   day: number;
 }
 
-/** The roster being searched: nurses' shifts, staffed counts and the objective, kept incrementally. */
+/**
+ * The roster being searched: nurses' shifts, staffed counts and the objective, kept incrementally.
+ *
+ * Answered calls as a function of an interval's nurses are zero until the nurses carry the load,
+ * then rise steeply (Erlang C/A): a flat plateau where one more nurse on an understaffed peak is
+ * worth nothing, so single-shift moves cannot climb out of it (on an outside region the search
+ * left Friday's morning peak with no one). `smoothing` (0..1) blends in the count model's concave
+ * envelope of that function, which pays each nurse on the way up; the search starts smoothed and
+ * ends on the true value (a continuation). `value` and `objective` are always the true figures;
+ * `searchObjective` is the blend the search accepts moves by.
+ */
 export class RosterState {
   readonly slots: Slot[][];
   readonly paid: number[];
   readonly staffed: Int32Array;
   private readonly values: Float64Array[];
+  private readonly envelopes: (Float64Array | undefined)[];
+  /** answered calls (the true figure) */
   value = 0;
+  /** the same by the concave envelope */
+  envelopeValue = 0;
+  /** weight of the envelope in searchObjective: 1 the envelope only, 0 the true value only */
+  smoothing = 0;
   penalty = 0;
   /** nurses below −10 % of their contract */
   short = 0;
@@ -33,6 +49,8 @@ export class RosterState {
     this.paid = problem.nurses.map(() => 0);
     this.staffed = new Int32Array(problem.intervals.length);
     this.values = problem.intervals.map(() => new Float64Array(problem.nurses.length + 2).fill(NaN));
+    this.envelopes = new Array(problem.intervals.length);
+    this.prefixGains = new Float64Array(problem.intervals.length + 1);
     for (const n of problem.nurses) {
       this.penalty += this.penaltyOf(n.index, 0);
       if (this.isShort(n.index, 0)) this.short++;
@@ -42,6 +60,51 @@ export class RosterState {
 
   get objective(): number {
     return this.value - this.penalty;
+  }
+
+  get searchObjective(): number {
+    return this.value + this.smoothing * (this.envelopeValue - this.value) - this.penalty;
+  }
+
+  /** The concave envelope of interval i's answered calls at n nurses (equal at 0 and from full service on). */
+  private envelopeAt(i: number, n: number): number {
+    let row = this.envelopes[i];
+    if (!row) {
+      const values: number[] = [];
+      for (let k = 0; k <= this.problem.nurses.length; k++) {
+        values.push(this.valueAt(i, k));
+        if (this.queues.performance(i, k).serviceLevel > 0.999999) break;
+      }
+      row = new Float64Array(this.problem.nurses.length + 2);
+      const slopes = envelopeSlopes(values);
+      for (let k = 1; k < row.length; k++) row[k] = k <= slopes.length ? row[k - 1]! + slopes[k - 1]! : values[values.length - 1]!;
+      this.envelopes[i] = row;
+    }
+    return row[n]!;
+  }
+
+  private readonly prefixGains: Float64Array;
+  private readonly runs = new Map<ShiftOption, Int32Array>();
+
+  /** An option's covered intervals as runs [from, to) of consecutive ones (the break splits a shift in two). */
+  private runsOf(o: ShiftOption): Int32Array {
+    let runs = this.runs.get(o);
+    if (!runs) {
+      const flat: number[] = [];
+      for (const i of o.covered) {
+        if (flat.length && flat[flat.length - 1] === i) flat[flat.length - 1] = i + 1;
+        else flat.push(i, i + 1);
+      }
+      runs = Int32Array.from(flat);
+      this.runs.set(o, runs);
+    }
+    return runs;
+  }
+
+  /** What one more nurse on interval i (staffed s) adds to searchObjective. */
+  private gainAt(i: number, s: number): number {
+    const gain = this.valueAt(i, s + 1) - this.valueAt(i, s);
+    return this.smoothing === 0 ? gain : gain + this.smoothing * (this.envelopeAt(i, s + 1) - this.envelopeAt(i, s) - gain);
   }
 
   get feasible(): boolean {
@@ -106,6 +169,7 @@ export class RosterState {
     for (const i of o.covered) {
       const s = this.staffed[i]!;
       this.value += this.valueAt(i, s + 1) - this.valueAt(i, s);
+      this.envelopeValue += this.envelopeAt(i, s + 1) - this.envelopeAt(i, s);
       this.staffed[i] = s + 1;
     }
     this.setPaid(nurse, this.paid[nurse]! + o.placement.paidMinutes);
@@ -118,6 +182,7 @@ export class RosterState {
     for (const i of slot.option.covered) {
       const s = this.staffed[i]!;
       this.value += this.valueAt(i, s - 1) - this.valueAt(i, s);
+      this.envelopeValue += this.envelopeAt(i, s - 1) - this.envelopeAt(i, s);
       this.staffed[i] = s - 1;
     }
     this.setPaid(nurse, this.paid[nurse]! - slot.option.placement.paidMinutes);
@@ -136,20 +201,22 @@ export class RosterState {
 
   /**
    * Takes `slot` (or nothing) off `nurse` and puts the best option the rules allow in its place,
-   * judged by the exact objective; returns the undo, or null when nothing beats leaving it.
+   * judged by searchObjective; returns the undo, or null when nothing beats leaving it.
    */
   relocateBest(nurse: number, slot: Slot | null, random: () => number): (() => void) | null {
-    const before = this.objective;
+    const before = this.searchObjective;
     if (slot) this.remove(nurse, slot);
     const basePaid = this.paid[nurse]!;
     let best: ShiftOption | null = null;
     let bestDelta = slot ? -Infinity : 1e-9;
+    // what one more nurse adds on each interval, summed from the start: an option's gain is then
+    // its runs' differences (two lookups a run, not one per interval: this loop is most of the search's time)
+    const gains = this.prefixGains;
+    for (let i = 0; i < this.staffed.length; i++) gains[i + 1] = gains[i]! + this.gainAt(i, this.staffed[i]!);
     for (const o of this.ownOptions[nurse]!) {
       let delta = this.penaltyOf(nurse, basePaid) - this.penaltyOf(nurse, basePaid + o.placement.paidMinutes);
-      for (const i of o.covered) {
-        const s = this.staffed[i]!;
-        delta += this.valueAt(i, s + 1) - this.valueAt(i, s);
-      }
+      const runs = this.runsOf(o);
+      for (let r = 0; r < runs.length; r += 2) delta += gains[runs[r + 1]!]! - gains[runs[r]!]!;
       delta += random() * 1e-9;
       if (delta > bestDelta && this.canAdd(nurse, o, CONTRACT_BAND)) {
         best = o;
@@ -161,7 +228,7 @@ export class RosterState {
       return null;
     }
     const added = this.add(nurse, best);
-    if (this.objective < before - 1e-9 && !slot) {
+    if (this.searchObjective < before - 1e-9 && !slot) {
       this.remove(nurse, added);
       return null;
     }

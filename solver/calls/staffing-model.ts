@@ -1,7 +1,7 @@
 import { groupBy } from "../../src/common/group.js";
 import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
 import type { CallsProblem } from "../../src/calls/model.js";
-import { templatePaidMinutes } from "../../src/calls/shifts.js";
+import { reachablePaidMinutes } from "../../src/calls/shifts.js";
 import type { LpModel, LpRow, LpVariable } from "../common/lp.js";
 import { classRows, oneShiftADate, templatesOf } from "./nurse-classes.js";
 import { dayTemplateKey, type ShiftOption } from "./shift-options.js";
@@ -53,7 +53,14 @@ export function envelopeSlopes(values: readonly number[]): number[] {
  * roster that meets the aim. Its LP relaxation is looser: a contract met in whole shifts is where it
  * loses (89.7 against 89.1 % on the bundled region).
  */
-export function countModel(problem: CallsProblem, queues: IntervalQueues, options: readonly ShiftOption[], bound: boolean, tolerance = bound ? CONTRACT_BAND : CONTRACT_AIM): LpModel {
+export function countModel(
+  problem: CallsProblem,
+  queues: IntervalQueues,
+  options: readonly ShiftOption[],
+  bound: boolean,
+  tolerance = bound ? CONTRACT_BAND : CONTRACT_AIM,
+  valueSlopes: (i: number, values: number[]) => number[] = (_, values) => envelopeSlopes(values),
+): LpModel {
   const maxNurses = problem.nurses.length;
   const variables: LpVariable[] = [];
   const rows: LpRow[] = [];
@@ -70,7 +77,7 @@ export function countModel(problem: CallsProblem, queues: IntervalQueues, option
       values.push(queues.value(i, n));
       if (queues.performance(i, n).serviceLevel > 0.999999) break;
     }
-    const slopes = envelopeSlopes(values);
+    const slopes = valueSlopes(i, values);
     slopes.forEach((slope, k) => {
       if (slope <= 1e-9) return;
       const name = `z_${i}_${k}`;
@@ -115,7 +122,8 @@ export function countModel(problem: CallsProblem, queues: IntervalQueues, option
 /**
  * The fewest and most paid minutes a nurse can work within ±tolerance of the contract, given the
  * paid lengths of their templates, maxShifts and their available dates (with `oneADate`, one shift
- * a date; else as many as the date has templates); null when no combination lands inside the band.
+ * a date; else as many as the date has templates). Within ±5 %, when no combination lands inside,
+ * the nearest totals on either side within ±10 %; null when none does.
  * Bounds the count model per nurse rather than pooled.
  */
 export function paidRange(problem: CallsProblem, nurse: number, tolerance: number, oneADate = true): { min: number; max: number } | null {
@@ -123,18 +131,33 @@ export function paidRange(problem: CallsProblem, nurse: number, tolerance: numbe
   const lo = n.contractMinutes * (1 - tolerance) - 1e-9;
   const hi = n.contractMinutes * (1 + tolerance) + 1e-9;
   if (n.contractMinutes === 0) return { min: 0, max: 0 };
-  const templates = templatesOf(problem, nurse);
-  const lengths = [...new Set(templates.map((t) => templatePaidMinutes(problem.templates[t]!)))];
-  const days = problem.days.slice(0, problem.periodDays).filter((d) => !n.unavailable.has(d.date)).length;
-  const maxShifts = Math.min(days * (oneADate ? 1 : templates.length), n.maxShifts ?? Infinity);
-  let reachable = new Set([0]);
-  const inBand: number[] = [];
-  for (let k = 1; k <= maxShifts; k++) {
-    const next = new Set<number>();
-    for (const r of reachable) for (const l of lengths) if (r + l <= hi) next.add(r + l);
-    for (const r of next) if (r >= lo) inBand.push(r);
-    reachable = next;
-    if (!next.size) break;
-  }
-  return inBand.length ? { min: Math.min(...inBand), max: Math.max(...inBand) } : null;
+  const inBand = reachablePaidMinutes(problem, nurse, hi, oneADate).filter((r) => r >= lo);
+  if (inBand.length) return { min: Math.min(...inBand), max: Math.max(...inBand) };
+  if (tolerance >= CONTRACT_BAND) return null;
+  // no whole number of shifts lands within the aim (a 3,840-minute contract in 600-minute nights):
+  // the nearest totals on either side that the rules allow, which is what "within ±5 %" can mean for them
+  const allowed = reachablePaidMinutes(problem, nurse, n.contractMinutes * (1 + CONTRACT_BAND) + 1e-9, oneADate).filter((r) => r >= n.contractMinutes * (1 - CONTRACT_BAND) - 1e-9);
+  const below = allowed.filter((r) => r < lo).pop();
+  const above = allowed.find((r) => r > hi);
+  return below === undefined && above === undefined ? null : { min: below ?? above!, max: above ?? below! };
+}
+
+/**
+ * Slopes for an interval the count model commits to or abandons, after a solve that staffed it
+ * with `staffed` nurses. The envelope pays every nurse of an understaffed peak as if each answered
+ * calls, where in truth none does until the nurses carry the load: the counts it gives spread a
+ * shortage thinly over many peaks, each then worth nothing. So each interval is decided: below
+ * `share` of the nurses where its gain is steepest, it is abandoned (no value: its nurses are
+ * free to go where they count); else committed: every nurse up to that point is worth the steepest
+ * gain, a shortfall costs that much (a concave function below the true one), and the envelope of
+ * the rest above it. Either way the model's value is at most the true one.
+ */
+export function committedSlopes(values: readonly number[], staffed: number, share: number): number[] {
+  const gains = values.slice(1).map((v, k) => v - values[k]!);
+  if (!gains.length) return [];
+  let steepest = 0;
+  for (let k = 1; k < gains.length; k++) if (gains[k]! > gains[steepest]!) steepest = k;
+  if (staffed < share * (steepest + 1)) return [];
+  const rest = envelopeSlopes(values.slice(steepest + 1).map((v) => v - values[steepest + 1]!));
+  return [...new Array<number>(steepest + 1).fill(gains[steepest]!), ...rest];
 }

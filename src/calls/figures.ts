@@ -1,6 +1,7 @@
 import type { CallsProblem, NurseShift } from "./model.js";
 import { paymentStep } from "./payment.js";
-import { paidMinutes, staffedCounts } from "./shifts.js";
+import { paidMinutes, reachablePaidMinutes, staffedCounts } from "./shifts.js";
+import { CONTRACT_AIM } from "./rules.js";
 import type { IntervalQueues } from "./queues.js";
 
 /** Every interval's figures and the period's summary for a roster: the staffing file's content. */
@@ -36,7 +37,8 @@ export interface StaffingSummary {
   requiredNurseHours: number;
   staffedNurseHours: number;
   shifts: number;
-  nurses: { nurse: string; shifts: number; paidMinutes: number; contractMinutes: number; deviation: number }[];
+  /** per nurse; `outsideAim` says why a nurse is outside ±5 % of contract (absent when within) */
+  nurses: { nurse: string; shifts: number; paidMinutes: number; contractMinutes: number; deviation: number; outsideAim?: string }[];
 }
 
 export interface StaffingReport {
@@ -99,6 +101,7 @@ export function staffingReport(problem: CallsProblem, queues: IntervalQueues, sh
       paidMinutes: paid,
       contractMinutes: n.contractMinutes,
       deviation: n.contractMinutes > 0 ? paid / n.contractMinutes - 1 : paid > 0 ? 1 : 0,
+      ...(n.contractMinutes > 0 && Math.abs(paid / n.contractMinutes - 1) > CONTRACT_AIM + 1e-9 ? { outsideAim: whyOutsideAim(problem, n.index) } : {}),
     };
   });
   return {
@@ -120,4 +123,18 @@ export function staffingReport(problem: CallsProblem, queues: IntervalQueues, sh
       nurses,
     },
   };
+}
+
+/**
+ * Why a nurse's paid minutes are outside ±5 % of the contract: no whole number of their shifts
+ * lands inside (their templates' lengths, maxShifts, available dates), or it could, and the roster
+ * answers more calls this way (a paid minute outside ±5 % costs the search one answered call).
+ */
+export function whyOutsideAim(problem: CallsProblem, nurse: number): string {
+  const c = problem.nurses[nurse]!.contractMinutes;
+  const sums = reachablePaidMinutes(problem, nurse, c * 1.5);
+  if (sums.some((r) => Math.abs(r - c) <= CONTRACT_AIM * c + 1e-9)) return "a total within ±5 % was possible; this one answers more calls";
+  const below = sums.filter((r) => r < c).pop();
+  const above = sums.find((r) => r > c);
+  return `no whole number of their shifts lands within ±5 % (nearest ${[below, above].filter((x) => x !== undefined).join(" and ")} min)`;
 }

@@ -23,6 +23,13 @@ export interface CallsFixtureOptions {
   intervalMinutes?: 15 | 30 | 60;
   patienceSeconds?: number | null;
   name?: string;
+  /**
+   * "region" (the default): five templates of 8 to 10 hours, load 85 % of the paid time; "lean":
+   * six templates with a 4-hour morning and a 6-hour late shift, part-timers on short shifts only,
+   * load 95 % of the paid time (a unit staffed to the bone). A second family, so that no setting is
+   * chosen on one kind of region.
+   */
+  family?: "region" | "lean";
 }
 
 export interface CallsFixture {
@@ -42,6 +49,15 @@ const TEMPLATES: CallsInput["shiftTemplates"] = [
   { id: "mellan", start: "11:00", lengthMinutes: 510, breakMinutes: 30, breakEarliest: "14:00", breakLatest: "16:00" },
   { id: "kvall", start: "15:30", lengthMinutes: 510, breakMinutes: 30, breakEarliest: "17:00", breakLatest: "21:30" },
   { id: "natt", start: "21:30", lengthMinutes: 600 },
+];
+
+const LEAN_TEMPLATES: CallsInput["shiftTemplates"] = [
+  { id: "tidig", start: "07:00", lengthMinutes: 240 },
+  { id: "dag", start: "07:30", lengthMinutes: 510, breakMinutes: 30, breakEarliest: "10:30", breakLatest: "13:00" },
+  { id: "mellan", start: "11:00", lengthMinutes: 510, breakMinutes: 30, breakEarliest: "13:30", breakLatest: "16:00" },
+  { id: "kvall", start: "15:00", lengthMinutes: 480, breakMinutes: 30, breakEarliest: "17:00", breakLatest: "20:30" },
+  { id: "sen", start: "18:00", lengthMinutes: 360 },
+  { id: "natt", start: "22:00", lengthMinutes: 540 },
 ];
 
 /** Expected calls in an interval starting at local `hour`:`minute` on a weekday, before scaling. */
@@ -75,21 +91,34 @@ export function generateCallsFixture(options: CallsFixtureOptions): CallsFixture
   const weeks = options.historyWeeks ?? 8;
   const zone = "Europe/Stockholm";
 
+  const lean = options.family === "lean";
   const nightNurses = Math.max(1, Math.round(nurseCount * 0.15));
   const nurses: CallsInput["nurses"] = Array.from({ length: nurseCount }, (_, k) => {
     const id = `n${String(k + 1).padStart(2, "0")}`;
     const night = k < nightNurses;
     const fraction = random() < 0.7 ? 1 : pick([0.75, 0.5], random);
-    // contracts a whole number of shifts can meet: nights are 600 paid minutes, days 450-480
-    const contractMinutes = night ? 600 * Math.max(1, Math.round((7 * fraction * days) / 14)) : 480 * Math.max(1, Math.round((10 * fraction * days) / 14));
+    // contracts a whole number of shifts can meet: nights are 600 paid minutes (540 lean), days 450-480, lean part-timers 240 and 360
+    const shortOnly = lean && !night && fraction < 1;
+    const contractMinutes = night
+      ? (lean ? 540 : 600) * Math.max(1, Math.round((7 * fraction * days) / 14))
+      : shortOnly
+        ? 300 * Math.max(1, Math.round((14 * fraction * days) / 14))
+        : 480 * Math.max(1, Math.round((10 * fraction * days) / 14));
     const unavailable = shuffle(Array.from({ length: days }, (_, d) => addDays(start, d)), random).slice(0, Math.floor(random() * (1 + Math.floor(days / 7))));
-    const templates = night ? ["natt"] : random() < 0.3 ? ["morgon", "dag", "mellan"] : ["morgon", "dag", "mellan", "kvall"];
+    const templates = night
+      ? ["natt"]
+      : lean
+        ? shortOnly
+          ? ["tidig", "sen"]
+          : random() < 0.4 ? ["tidig", "dag", "mellan"] : ["dag", "mellan", "kvall", "sen"]
+        : random() < 0.3 ? ["morgon", "dag", "mellan"] : ["morgon", "dag", "mellan", "kvall"];
     return {
       id,
       contractMinutes,
       templates,
       ...(unavailable.length ? { unavailable: unavailable.sort() } : {}),
-      ...(random() < 0.2 ? { maxShifts: Math.ceil(contractMinutes / 480) + 1 } : {}),
+      // room for one shift more than the contract needs in the nurse's longest shifts
+      ...(random() < 0.2 ? { maxShifts: Math.ceil(contractMinutes / (shortOnly ? 360 : 480)) + 1 } : {}),
     };
   });
 
@@ -99,7 +128,7 @@ export function generateCallsFixture(options: CallsFixtureOptions): CallsFixture
   let shapeSum = 0;
   const periodDays = buildLocalDays(zone, start, days);
   for (const d of periodDays) for (let t = d.start; t < d.end; t += step) shapeSum += shape(d.weekday, hourAt(d, t));
-  const loadMinutes = 0.85 * totalContract;
+  const loadMinutes = (lean ? 0.95 : 0.85) * totalContract;
   const scale = (loadMinutes * 60) / handle / shapeSum; // calls per unit of shape
   const trendPerWeek = 0.006;
 
@@ -130,7 +159,7 @@ export function generateCallsFixture(options: CallsFixtureOptions): CallsFixture
       ...(options.patienceSeconds === null ? {} : { patienceSeconds: options.patienceSeconds ?? 600 }),
     },
     handleTimeSeconds: handle,
-    shiftTemplates: TEMPLATES,
+    shiftTemplates: lean ? LEAN_TEMPLATES : TEMPLATES,
     nurses,
     rules: { minDailyRestHours: 11, minWeeklyRestHours: 36 },
   });
@@ -150,7 +179,8 @@ function isoWeek(date: string): number {
 
 /**
  * Today's roster as a manager keeps it: each nurse works a fixed rotation of their templates,
- * spread evenly over the period, up to their contract; no look at the forecast. It keeps every rule.
+ * spread evenly over the period, up to their contract; no look at the forecast. It keeps every rule
+ * but, in the lean family, some part-timers' contracts (a rotation of 4- and 6-hour shifts falls short).
  */
 function handmadeRoster(problem: CallsProblem, random: () => number): NonNullable<CallsInput["roster"]> {
   const placements = placementTable(problem);

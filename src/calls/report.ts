@@ -45,7 +45,8 @@ export function formatStaffing(problem: CallsProblem, after: StaffingReport, upp
   const out = [
     table(b ? ["", "today", "Kontinuum"] : ["", "Kontinuum"], LABELS.map((label, i) => (b ? [label, b[i]!, a[i]!] : [label, a[i]!]))),
     `target: ${pct(problem.target.serviceLevel, 0)} answered within ${problem.target.thresholdSeconds} s`,
-    `upper bound on the service level (no roster can do better): ${pct(upperBound.aim)} with every nurse within ±5 % of contract, ${pct(upperBound.hard)} within ±10 %`,
+    `upper bound on the service level (no roster can do better): ${pct(upperBound.aim)} with every nurse within ±5 % of contract (or at the nearest total their shifts allow), ${pct(upperBound.hard)} within ±10 %`,
+    ...after.summary.nurses.filter((x) => x.outsideAim).map((x) => `outside ±5 % of contract: ${x.nurse} ${x.deviation > 0 ? "+" : ""}${(x.deviation * 100).toFixed(1)} % (${x.paidMinutes} of ${x.contractMinutes} min): ${x.outsideAim}`),
     "",
     table(
       b ? ["date", "calls", "today", "Kontinuum"] : ["date", "calls", "Kontinuum"],

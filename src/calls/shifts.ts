@@ -108,3 +108,26 @@ export const paidMinutes = (problem: CallsProblem, s: { template: number; start:
 
 /** Paid minutes of a template as written (its wall-clock length less the break): what the models count per shift. */
 export const templatePaidMinutes = (t: { lengthMinutes: number; breakMinutes: number }): number => t.lengthMinutes - t.breakMinutes;
+
+/**
+ * Every total of paid minutes up to `most` a nurse can reach in whole shifts of their templates
+ * (as written), within maxShifts and their available dates (with `oneADate`, one shift a date; else
+ * as many as a date has templates). Says whether a contract band can be met at all: a night nurse
+ * on 600-minute shifts with a 3,840-minute contract has 3,600 or 4,200, both outside ±5 %.
+ */
+export function reachablePaidMinutes(problem: CallsProblem, nurse: number, most: number, oneADate = true): number[] {
+  const n = problem.nurses[nurse]!;
+  const templates = problem.templates.filter((t) => !n.templates || n.templates.has(t.index));
+  const lengths = [...new Set(templates.map(templatePaidMinutes))];
+  const days = problem.days.slice(0, problem.periodDays).filter((d) => !n.unavailable.has(d.date)).length;
+  const maxShifts = Math.min(days * (oneADate ? 1 : templates.length), n.maxShifts ?? Infinity);
+  let frontier = new Set([0]);
+  const all = new Set<number>();
+  for (let k = 1; k <= maxShifts && frontier.size; k++) {
+    const next = new Set<number>();
+    for (const r of frontier) for (const l of lengths) if (r + l <= most) next.add(r + l);
+    for (const r of next) all.add(r);
+    frontier = next;
+  }
+  return [...all].sort((a, b) => a - b);
+}
