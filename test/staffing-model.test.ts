@@ -156,12 +156,7 @@ describe("the count model's committed intervals", () => {
   const curve = (offered: number, handle: number) => {
     const problem = region("2026-11-02");
     const queues = new IntervalQueues(problem, { ...callDemand(problem), offered: [offered], handleTimeSeconds: [handle] });
-    const values: number[] = [];
-    for (let n = 0; n <= 60; n++) {
-      values.push(queues.value(0, n));
-      if (queues.performance(0, n).serviceLevel > 0.999999) break;
-    }
-    return values;
+    return queues.valuesToFullService(0, 60);
   };
 
   it("values a committed interval at most at its true answered calls, concave; abandons one staffed below the steep part", () => {

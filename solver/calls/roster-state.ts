@@ -29,6 +29,9 @@ export class RosterState {
   readonly staffed: Int32Array;
   private readonly values: Float64Array[];
   private readonly envelopes: (Float64Array | undefined)[];
+  /** relocateBest's scratch: one more nurse's gain per interval, summed from the start */
+  private readonly prefixGains: Float64Array;
+  private readonly runs = new Map<ShiftOption, Int32Array>();
   /** answered calls (the true figure) */
   value = 0;
   /** the same by the concave envelope */
@@ -70,11 +73,7 @@ export class RosterState {
   private envelopeAt(i: number, n: number): number {
     let row = this.envelopes[i];
     if (!row) {
-      const values: number[] = [];
-      for (let k = 0; k <= this.problem.nurses.length; k++) {
-        values.push(this.valueAt(i, k));
-        if (this.queues.performance(i, k).serviceLevel > 0.999999) break;
-      }
+      const values = this.queues.valuesToFullService(i, this.problem.nurses.length);
       row = new Float64Array(this.problem.nurses.length + 2);
       const slopes = envelopeSlopes(values);
       for (let k = 1; k < row.length; k++) row[k] = k <= slopes.length ? row[k - 1]! + slopes[k - 1]! : values[values.length - 1]!;
@@ -82,9 +81,6 @@ export class RosterState {
     }
     return row[n]!;
   }
-
-  private readonly prefixGains: Float64Array;
-  private readonly runs = new Map<ShiftOption, Int32Array>();
 
   /** An option's covered intervals as runs [from, to) of consecutive ones (the break splits a shift in two). */
   private runsOf(o: ShiftOption): Int32Array {

@@ -72,11 +72,7 @@ export function countModel(
   const byDayTemplate = groupBy(options, dayTemplateKey);
   problem.intervals.forEach((_, i) => {
     if (queues.inputs[i]!.offered <= 0 || !coverTerms[i]!.length) return;
-    const values: number[] = [];
-    for (let n = 0; n <= maxNurses; n++) {
-      values.push(queues.value(i, n));
-      if (queues.performance(i, n).serviceLevel > 0.999999) break;
-    }
+    const values = queues.valuesToFullService(i, maxNurses);
     const slopes = valueSlopes(i, values);
     slopes.forEach((slope, k) => {
       if (slope <= 1e-9) return;

@@ -37,6 +37,16 @@ export class IntervalQueues {
     return this.inputs[i]!.offered * this.performance(i, nurses).serviceLevel;
   }
 
+  /** value(i, n) for n = 0, 1, ... up to full service (or `most` nurses): the curve the count model and the search take the envelope of. */
+  valuesToFullService(i: number, most: number): number[] {
+    const values: number[] = [];
+    for (let n = 0; n <= most; n++) {
+      values.push(this.value(i, n));
+      if (this.performance(i, n).serviceLevel > 0.999999) break;
+    }
+    return values;
+  }
+
   required(i: number): number {
     let r = this.requiredCache[i];
     if (r === undefined) {
