@@ -45,7 +45,7 @@ const SIZES = [
 async function one(clients: number, seed: number, family: "city" | "rural" = "city"): Promise<string[]> {
   const fixture = generateFixture({ clients, seed, family });
   const started = Date.now();
-  const run = await runHomecare(fixture.roster, { seed: 1, timeLimitSeconds: clients >= 300 ? 300 : 60 });
+  const run = await runHomecare(fixture.roster, { seed: 1, timeLimitSeconds: clients >= 300 ? 300 : 60, searchWorkers: cpus().length });
   const seconds = (Date.now() - started) / 1000;
   const hand = computeMetrics(fixture.roster, fixture.handmade);
   const m = run.metrics;
@@ -80,7 +80,7 @@ async function outside(name: string, limit: number, travelWeight = 1): Promise<s
   const hand = computeMetrics(roster, readScheduleCsv(readFileSync(`${OUTSIDE_DIR}${name}.before.csv`, "utf8"), roster));
   const peer = (JSON.parse(readFileSync(`${OUTSIDE_DIR}peer.json`, "utf8")) as { districts: Record<string, { u21401: number; travelMinutes: number; seconds: number }> }).districts[name];
   const started = Date.now();
-  const run = await runHomecare(roster, { seed: 1, timeLimitSeconds: limit, travelWeight });
+  const run = await runHomecare(roster, { seed: 1, timeLimitSeconds: limit, travelWeight, searchWorkers: cpus().length });
   const seconds = (Date.now() - started) / 1000;
   const valid = validateSchedule(roster, run.schedule).length === 0;
   const m = run.metrics;

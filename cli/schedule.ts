@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { DEFAULTS } from "../src/common/defaults.js";
 import type { SolveProgress } from "../solver/homecare/search.js";
@@ -12,7 +13,7 @@ import { solverFlags, solverOptions, UsageError, wholeNumber, type CliIo } from 
 import { rosterPaths, scheduleMunicipality } from "./municipality.js";
 import { progressBar } from "./progress.js";
 
-/** `kontinuum schedule ROSTER... | DIR [--workers N]` (a municipality: municipality.ts), or one roster: `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--compare BEFORE]` */
+/** `kontinuum schedule ROSTER... | DIR [--workers N]` (a municipality: municipality.ts), or one roster: `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--search-workers N] [--compare BEFORE]` */
 export async function scheduleCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
@@ -24,6 +25,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       quiet: { type: "boolean", short: "q" },
       "travel-weight": { type: "string", default: "1" },
       workers: { type: "string" },
+      "search-workers": { type: "string" },
       bound: { type: "boolean" },
     },
   });
@@ -35,6 +37,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   const paths = rosterPaths(positionals);
   if (paths.length > 1 || positionals.length > 1 || values.workers !== undefined) {
     if (values.compare) throw new UsageError("--compare is for one roster; for many, put each hand-made schedule beside its roster as NAME.before.csv");
+    if (values["search-workers"] !== undefined) throw new UsageError("--search-workers is for one roster; many rosters share the cores by district (--workers N)");
     if (values.csv) throw new UsageError("--csv names one file; for many rosters each district's CSV is written beside its JSON (NAME.schedule.csv)");
     return scheduleMunicipality(paths, {
       workers: values.workers === undefined ? undefined : wholeNumber(values.workers, "--workers", 1, 64),
@@ -47,6 +50,8 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       bound: values.bound ?? false,
     }, io);
   }
+  // one roster owns the machine: one search per core (a portfolio of seeds), the bound beside them
+  const searchWorkers = values["search-workers"] === undefined ? availableParallelism() : wholeNumber(values["search-workers"], "--search-workers", 1, 64);
   const rosterPath = paths[0]!;
   const roster = readRoster(readTextFile(rosterPath), rosterPath);
   // read the hand-made schedule before solving, so a bad file fails fast
@@ -56,7 +61,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   prepareOutput(outPath);
   if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
-  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, travelWeight, ...(bar ? { onProgress: bar.update } : {}) });
+  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, travelWeight, searchWorkers, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
   writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));

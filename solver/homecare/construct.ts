@@ -38,7 +38,8 @@ export function insertOccurrence(
   if (o.staff - fixed.length === 1) {
     for (const cg of pool) {
       const team = [...fixed, cg];
-      const start = state.findStart(team, o);
+      // one caregiver: the gap of her route where the visit adds the least drive, not the first gap
+      const start = team.length === 1 ? (state.cheapestInsertion(cg, o)?.start ?? null) : state.findStart(team, o);
       if (start !== null) {
         place(o, team, start);
         return true;
@@ -70,15 +71,31 @@ export function byDifficulty(occurrences: readonly Occurrence[]): Occurrence[] {
   return [...occurrences].sort((a, b) => a.day - b.day || hard(b) - hard(a) || a.latest - b.latest || a.earliest - b.earliest || a.index - b.index);
 }
 
+/** What choosing a caregiver costs beyond the drive, in travel minutes (negative: a reason to choose it). */
+export type ChoiceCost = (o: Occurrence, cg: number) => number;
+
+/**
+ * How many caregivers, taken in the ranked order, a cheapest-insertion construction compares for
+ * one visit: enough to reach beyond the client's team to whoever is near; all of them on a
+ * 1,000-client district would cost seconds for nothing (the ranked order puts the likely ones first).
+ */
+const CHEAPEST_OF = 40;
+
 /**
  * Greedy construction in the given occurrence order: pinned occurrences first (with their pinned
- * caregivers), then the rest; what finds no one stays unplaced.
+ * caregivers), then the rest; what finds no one stays unplaced. Without `cost`, each goes to the
+ * first feasible caregiver (or pair) in the ranked order. With it, each visit with one caregiver
+ * goes, at the gap of its route that adds the least drive, to the caregiver for whom drive plus
+ * `cost` is least among the first CHEAPEST_OF feasible ones in the ranked order (pinned visits and
+ * dubbelbemanning still take the ranked order): routes built by their drive stay compact, and when
+ * the cost spares yesterday's caregiver, a day repeats the last one's routes.
  */
 export function construct(
   state: RouteState,
   order: readonly Occurrence[],
   rank: CandidateOrder,
-  place?: Placer,
+  place: Placer = (occ, cgs, start) => state.place(cgs, occ, start),
+  cost?: ChoiceCost,
 ): void {
   const candidates = candidatesByDay(state);
   const pinned = new Map(state.roster.pins.map((p) => [p.occurrence, p.caregivers]));
@@ -86,8 +103,24 @@ export function construct(
   for (const o of ordered) {
     if (state.start[o.index]! >= 0) continue;
     const fixed = pinned.get(o.index) ?? [];
-    insertOccurrence(state, o, rank(o, candidates(o)), fixed, place);
+    const ranked = rank(o, candidates(o));
+    if (cost && o.staff === 1 && !fixed.length) placeCheapest(state, o, ranked, cost, place);
+    else insertOccurrence(state, o, ranked, fixed, place);
   }
+}
+
+function placeCheapest(state: RouteState, o: Occurrence, ranked: readonly number[], cost: ChoiceCost, place: Placer): void {
+  let best: { cg: number; start: number; total: number } | null = null;
+  let compared = 0;
+  for (const cg of ranked) {
+    if (compared >= CHEAPEST_OF) break;
+    const at = state.cheapestInsertion(cg, o);
+    if (!at) continue;
+    compared++;
+    const total = at.travel + cost(o, cg);
+    if (!best || total < best.total) best = { cg, start: at.start, total };
+  }
+  if (best) place(o, [best.cg], best.start);
 }
 
 /** The state as a schedule: assignments with ids, every other occurrence unassigned with its reason. */

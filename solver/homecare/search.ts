@@ -3,19 +3,20 @@ import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
 import { TravelMatrix } from "../../src/homecare/travel.js";
 import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
-import { byDifficulty, candidatesByDay, construct, toSchedule } from "./construct.js";
+import { byDifficulty, candidatesByDay, construct, toSchedule, type ChoiceCost } from "./construct.js";
 import { Moves } from "./moves.js";
 import { Plan } from "./plan.js";
 import { TeamFirst } from "./ranking.js";
 import type { RouteState } from "./routes.js";
-import { planTeams } from "./team-plan.js";
+import { planTeams, TEAM_CAP } from "./team-plan.js";
 
 /**
  * The continuity optimizer. Objective, lexicographic by weights:
  *   unassigned occurrences >> distinct caregivers per client (Kolada-counted clients weigh
  *   most) >> kontaktperson, preferred caregivers, language >> travel minutes.
- * Phase 0 plans a short team per client (team-plan.ts); phase 1 builds a team-first schedule
- * guided by it; phase 2 is a large-neighbourhood search that takes a
+ * Phase 1 builds the schedule by cheapest insertion ("compact", or "familiar": a short team
+ * planned per client first, a new face priced at a few drive minutes and the planned team at a few
+ * less; see Construction); phase 2 is a large-neighbourhood search that takes a
  * client's least-used caregiver away and gives those visits to the client's team (drop one), or
  * takes its two or three least-used away and gives their visits to the one caregiver who could do
  * most of them (consolidate), ejecting other clients' visits when a team member is busy. Every move is an exact insertion, so the
@@ -47,7 +48,23 @@ export interface SolveOptions {
   swapShare?: number;
   /** the planner's trade-off: what a travel minute weighs against continuity, as a multiple of the default (1) */
   travelWeight?: number;
+  /** how the first schedule is built (see Construction); the default is "compact" */
+  construction?: Construction;
 }
+
+/**
+ * How the first schedule is built, both by cheapest insertion (construct.ts):
+ * - "compact": each visit to whoever it adds the least drive for. Routes come out short, and the
+ *   search wins the continuity from there: a caregiver whose route passes a client on Monday
+ *   passes it on Tuesday too. Outside districts 101 / 102 / 103 (U21401 / travel, seed 1, one
+ *   search): 8.23 / 14,432, 7.49 / 12,015, 7.69 / 40,037; the bundled district 5.44 / 7,243.
+ * - "familiar": a short team is planned per client first (team-plan.ts), and a new face costs a
+ *   few drive minutes, the planned team and the kontaktperson are worth a few. Fewer faces where
+ *   routes are short anyway, longer drives elsewhere: 8.38 / 18,459, 7.32 / 16,267, 7.10 / 59,452;
+ *   bundled 5.25 / 9,601.
+ * Neither is best everywhere, so a portfolio (run.ts) runs both and keeps the lower objective.
+ */
+export type Construction = "compact" | "familiar";
 
 export interface SolveResult {
   schedule: Schedule;
@@ -77,6 +94,24 @@ const TEAM_PLAN_SHARE = 0.3;
  */
 const REROUTE_SHARE = 0.5;
 const SWAP_SHARE = 0.2;
+/**
+ * The "familiar" construction's price, in drive minutes, of a caregiver new to the client (the kontaktperson
+ * earns it back), and what a planned team member is worth (rank 0 most). Small on purpose: the
+ * construction then builds compact routes that repeat from day to day, and the search, which
+ * weighs a new face at 333-1,000 drive minutes, wins the continuity back while the geography stays.
+ * Outside districts 101 / 102 / 103 (U21401 / travel; seed 1): team-first construction 8.02 /
+ * 19,535, 7.02 / 17,783, 7.05 / 66,974; newcomer 15 minutes 8.07 / 17,830, 7.09 / 14,717;
+ * 8 minutes 7.98 / 15,474, 7.25 / 13,817, 7.01 / 46,069; 4 minutes 8.16 / 14,472, 7.19 / 12,649,
+ * 7.33 / 42,358 (on 300 clients the smaller price costs continuity the search cannot win back in
+ * its moves). Planned member at 0 instead of 10 minutes (newcomer 15): 8.50 / 7.34 on 101 / 102.
+ * The kontaktperson is worth 30 minutes (the mission's "kontaktperson first"): at 8, like any team
+ * member, the share of visits the kontaktperson makes fell from 31 % to 21 % on 101 and from 43 %
+ * to 31 % on our bundled district; at 30 it is 33 % and 43 %, for 101 / 102 / bundled 8.16 /
+ * 18,056, 7.13 / 15,755, 5.17 / 9,821 (at 8: 15,474, 13,817, 8,284 minutes; at 15: 29 % / 41 %).
+ */
+const NEWCOMER_MINUTES = 8;
+const CONTACT_MINUTES = 30;
+const PLANNED_MINUTES = 10;
 /** Repair the unassigned every this many moves while any are left. */
 const REPAIR_EVERY = 500;
 /** Progress at most this often (milliseconds): the CLI's bar and the API's job status. */
@@ -105,10 +140,22 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       fraction: Math.min(1, Math.max(iterations / moves, (Date.now() - started) / limitMs)),
     });
 
-  // phase 0 and 1: the planned teams guide the construction; the search after it works from the actual teams
-  ranking.planRank = planTeams(roster, state, travel, plan.weight, started + limitMs * TEAM_PLAN_SHARE).map((team) => new Map(team.map((cg, k) => [cg, k])));
+  // phase 0 and 1: how the first schedule is built (Construction); the search after it works from the actual teams
+  let choiceCost: ChoiceCost = () => 0;
+  if ((options.construction ?? "compact") === "familiar") {
+    const planRank = planTeams(roster, state, travel, plan.weight, started + limitMs * TEAM_PLAN_SHARE).map((team) => new Map(team.map((cg, k) => [cg, k])));
+    ranking.planRank = planRank;
+    choiceCost = (o, cg) => {
+      const rank = planRank[o.client]!.get(cg);
+      return (
+        (plan.counts[o.client]![cg]! === 0 ? NEWCOMER_MINUTES : 0) -
+        (cg === roster.clients[o.client]!.contactPerson ? CONTACT_MINUTES : 0) -
+        (rank !== undefined ? PLANNED_MINUTES * (1 - rank / TEAM_CAP) : 0)
+      );
+    };
+  }
   report("construct");
-  construct(state, byDifficulty(roster.occurrences), (o, cgs) => ranking.order(o, cgs), (o, cgs, start) => plan.place(o, cgs, start));
+  construct(state, byDifficulty(roster.occurrences), (o, cgs) => ranking.order(o, cgs), (o, cgs, start) => plan.place(o, cgs, start), choiceCost);
   plan.journal = [];
   ranking.planRank = null;
   report("construct");
@@ -116,7 +163,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   // phase 2: large-neighbourhood search over clients' least-used caregivers
   search.repair();
   let current = plan.objective();
-  const best = new BestSeen(current, snapshot(state));
+  const best = new BestSeen(current, new Snapshot(state).take());
   const temperatureAt = cooling(T_START, T_END, moves);
   const wall = new Wall(started, limitMs, 64);
   let lastReport = Date.now();
@@ -129,7 +176,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
       search.repair();
       current = plan.objective();
       // a repair that places more is a new best; one that places nothing leaves the best as it was
-      best.offer(current, () => snapshot(state));
+      best.offer(current, () => best.state.take());
     }
     const mark = plan.journal.length;
     let ok: boolean;
@@ -157,7 +204,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     } else {
       plan.undoTo(mark);
     }
-    best.offer(current, () => snapshot(state));
+    best.offer(current, () => best.state.take());
     plan.journal = [];
     if (Date.now() - lastReport > PROGRESS_MS) {
       lastReport = Date.now();
@@ -167,15 +214,43 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   // back to the best schedule seen: lift everything, then place the snapshot (it was a whole valid state)
   if (plan.objective() > best.cost) {
     for (const o of roster.occurrences) if (state.start[o.index]! >= 0) plan.remove(o);
-    for (const o of roster.occurrences) if (best.state.start[o.index]! >= 0) plan.place(o, best.state.assigned[o.index]!, best.state.start[o.index]!);
+    for (const o of roster.occurrences) if (best.state.start[o.index]! >= 0) plan.place(o, best.state.caregivers(o.index), best.state.start[o.index]!);
     plan.journal = [];
   }
   report("done");
   return { schedule: toSchedule(state), objective: plan.objective(), iterations, elapsedMs: Date.now() - started };
 }
 
-function snapshot(state: RouteState): { start: Int32Array; assigned: number[][] } {
-  return { start: state.start.slice(), assigned: state.assigned.map((a) => [...a]) };
+/**
+ * The best schedule's starts and caregivers (two slots per occurrence: no visit needs more than two),
+ * written into the same buffers at every new best: the search finds thousands of bests, and copying
+ * an array per occurrence each time was a sixth of the 300-client district's run.
+ */
+class Snapshot {
+  readonly start: Int32Array;
+  private readonly team: Int32Array;
+
+  constructor(private readonly state: RouteState) {
+    this.start = new Int32Array(state.start.length);
+    this.team = new Int32Array(state.start.length * 2);
+  }
+
+  take(): this {
+    const { start, assigned } = this.state;
+    this.start.set(start);
+    for (let i = 0; i < assigned.length; i++) {
+      const a = assigned[i]!;
+      this.team[2 * i] = a.length > 0 ? a[0]! : -1;
+      this.team[2 * i + 1] = a.length > 1 ? a[1]! : -1;
+    }
+    return this;
+  }
+
+  caregivers(occurrence: number): number[] {
+    const first = this.team[2 * occurrence]!;
+    const second = this.team[2 * occurrence + 1]!;
+    return second >= 0 ? [first, second] : first >= 0 ? [first] : [];
+  }
 }
 
 /** A client to improve, drawn in proportion to weight × (distinct − 1). */
