@@ -21,8 +21,9 @@ export { UsageError } from "./io.js";
 const USAGE = `kontinuum: staff scheduling for relationship continuity (hemtjänst)
 
 Usage:
-  kontinuum schedule ROSTER.json [-o OUT.schedule.json] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--search-workers N] [--compare BEFORE.csv]
-      (--search-workers: searches at once, seeds N, N+1, ...; the best is kept; default one per core)
+  kontinuum schedule ROSTER.json [-o OUT.schedule.json] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--construction compact|familiar] [--search-workers N] [--compare BEFORE.csv]
+      (--construction familiar: teams planned first, fewer faces and the kontaktperson more often, longer drives;
+       --search-workers: searches at once, seeds N, N+1, ...; the best is kept; default one per core)
   kontinuum schedule ROSTER.json ROSTER.json... | DIR [--workers N] [-o OUTDIR] [--time-limit S] [--seed N] [--bound]
       (a municipality: the districts in parallel, Kolada's figures over all of them; NAME.before.csv beside a roster is "before")
   kontinuum validate ROSTER.json SCHEDULE(.json|.csv)

@@ -13,7 +13,7 @@ import { solverFlags, solverOptions, UsageError, wholeNumber, type CliIo } from 
 import { rosterPaths, scheduleMunicipality } from "./municipality.js";
 import { progressBar } from "./progress.js";
 
-/** `kontinuum schedule ROSTER... | DIR [--workers N]` (a municipality: municipality.ts), or one roster: `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--search-workers N] [--compare BEFORE]` */
+/** `kontinuum schedule ROSTER... | DIR [--workers N]` (a municipality: municipality.ts), or one roster: `kontinuum schedule ROSTER [-o OUT] [--csv OUT.csv] [--time-limit S] [--seed N] [--travel-weight W] [--construction compact|familiar] [--search-workers N] [--compare BEFORE]` */
 export async function scheduleCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
@@ -26,6 +26,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
       "travel-weight": { type: "string", default: "1" },
       workers: { type: "string" },
       "search-workers": { type: "string" },
+      construction: { type: "string", default: "compact" },
       bound: { type: "boolean" },
     },
   });
@@ -34,10 +35,14 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   // the planner's trade-off: 2 makes a travel minute weigh twice as much against continuity as the default
   const travelWeight = Number(values["travel-weight"]);
   if (!(travelWeight >= 0.1 && travelWeight <= 100)) throw new UsageError(`--travel-weight must be a number from 0.1 to 100, got "${values["travel-weight"]}"`);
+  // the other trade-off: "familiar" plans teams first (fewer faces, the kontaktperson more often, longer drives)
+  const construction = values.construction;
+  if (construction !== "compact" && construction !== "familiar") throw new UsageError(`--construction must be compact or familiar, got "${construction}"`);
   const paths = rosterPaths(positionals);
   if (paths.length > 1 || positionals.length > 1 || values.workers !== undefined) {
     if (values.compare) throw new UsageError("--compare is for one roster; for many, put each hand-made schedule beside its roster as NAME.before.csv");
     if (values["search-workers"] !== undefined) throw new UsageError("--search-workers is for one roster; many rosters share the cores by district (--workers N)");
+    if (construction !== "compact") throw new UsageError("--construction is for one roster");
     if (values.csv) throw new UsageError("--csv names one file; for many rosters each district's CSV is written beside its JSON (NAME.schedule.csv)");
     return scheduleMunicipality(paths, {
       workers: values.workers === undefined ? undefined : wholeNumber(values.workers, "--workers", 1, 64),
@@ -61,7 +66,7 @@ export async function scheduleCommand(args: string[], io: CliIo): Promise<number
   prepareOutput(outPath);
   if (values.csv) prepareOutput(values.csv);
   const bar = values.quiet ? undefined : progressBar<SolveProgress>((p) => `best ${Math.round(p.best)}  unassigned ${p.unassigned}  staff-sum ${p.distinctSum}`);
-  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, travelWeight, searchWorkers, ...(bar ? { onProgress: bar.update } : {}) });
+  const run = await runHomecare(roster, { seed, timeLimitSeconds: timeLimit, travelWeight, searchWorkers, construction, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
   writeTextFile(outPath, JSON.stringify(scheduleToJson(roster, run.schedule, run.metrics), null, 2) + "\n");
   if (values.csv) writeTextFile(values.csv, scheduleToCsv(roster, run.schedule));

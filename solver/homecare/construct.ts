@@ -4,7 +4,7 @@ import type { RouteState } from "./routes.js";
 import { explainUnassigned } from "./explain.js";
 
 /** Orders the caregivers to try for an occurrence (first = most wanted). */
-export type CandidateOrder = (o: Occurrence, candidates: number[]) => number[];
+export type CandidateOrder = (o: Occurrence, candidates: number[]) => Iterable<number>;
 
 /** How a chosen team is placed: by default straight into the route state. */
 export type Placer = (o: Occurrence, caregivers: number[], start: number) => void;
@@ -24,7 +24,7 @@ export function candidatesByDay(state: RouteState): (o: Occurrence) => number[] 
 export function insertOccurrence(
   state: RouteState,
   o: Occurrence,
-  ordered: number[],
+  ordered: Iterable<number>,
   fixed: number[] = [],
   place: Placer = (occ, cgs, start) => state.place(cgs, occ, start),
 ): boolean {
@@ -34,9 +34,10 @@ export function insertOccurrence(
     place(o, fixed, start);
     return true;
   }
-  const pool = ordered.filter((c) => !fixed.includes(c));
   if (o.staff - fixed.length === 1) {
-    for (const cg of pool) {
+    // taken as the order yields them: the first that fits ends it
+    for (const cg of ordered) {
+      if (fixed.includes(cg)) continue;
       const team = [...fixed, cg];
       // one caregiver: the gap of her route where the visit adds the least drive, not the first gap
       const start = team.length === 1 ? (state.cheapestInsertion(cg, o)?.start ?? null) : state.findStart(team, o);
@@ -49,7 +50,7 @@ export function insertOccurrence(
   }
   // two to choose: each caregiver with any room, paired with the best partner that fits
   const [lo, hi] = state.gapBounds(o);
-  const open = pool.filter((cg) => state.startRanges(cg, o, lo, hi).length > 0);
+  const open = [...ordered].filter((cg) => !fixed.includes(cg)).filter((cg) => state.startRanges(cg, o, lo, hi).length > 0);
   for (let i = 0; i < open.length; i++)
     for (let j = i + 1; j < open.length; j++) {
       const team = [open[i]!, open[j]!];
@@ -109,7 +110,7 @@ export function construct(
   }
 }
 
-function placeCheapest(state: RouteState, o: Occurrence, ranked: readonly number[], cost: ChoiceCost, place: Placer): void {
+function placeCheapest(state: RouteState, o: Occurrence, ranked: Iterable<number>, cost: ChoiceCost, place: Placer): void {
   let best: { cg: number; start: number; total: number } | null = null;
   let compared = 0;
   for (const cg of ranked) {

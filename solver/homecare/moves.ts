@@ -12,6 +12,11 @@ const EJECT_MARGIN = 30;
 const EJECT_AT_MOST = 3;
 /** Caregivers outside the client's team a re-route also tries for a visit Kolada does not count. */
 const REROUTE_OTHERS = 4;
+/**
+ * How many of a client's nearest clients a hand-over looks at for a caregiver who already drives
+ * past: the few next door, where taking the client on costs a route a few minutes.
+ */
+const HAND_OVER_NEAR = 6;
 
 /**
  * The search's moves on a plan. Each lifts some of a client's visits and places them again through
@@ -21,6 +26,8 @@ const REROUTE_OTHERS = 4;
 export class Moves {
   private readonly clientOccurrences: Occurrence[][];
   private readonly tally: Int32Array;
+  /** each client's nearest other clients by drive, nearest first (hand-over) */
+  private readonly nearest: Int32Array[];
 
   constructor(
     private readonly roster: Roster,
@@ -33,6 +40,16 @@ export class Moves {
     this.clientOccurrences = roster.clients.map(() => [] as Occurrence[]);
     for (const o of roster.occurrences) this.clientOccurrences[o.client]!.push(o);
     this.tally = new Int32Array(roster.caregivers.length);
+    const travel = plan.state.travel;
+    const others = roster.clients.map((c) => c.index);
+    this.nearest = roster.clients.map((c) =>
+      Int32Array.from(
+        others
+          .filter((d) => d !== c.index)
+          .sort((a, b) => travel.between(c.index, a) - travel.between(c.index, b) || a - b)
+          .slice(0, HAND_OVER_NEAR),
+      ),
+    );
   }
 
   /** Places `o` with the team-first order (the caregiver `avoid` last). */
@@ -78,7 +95,7 @@ export class Moves {
     for (const o of moving) {
       if (first !== null && state.eligible(first, o)) {
         const inner = plan.journal.length;
-        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, [first, ...this.ranking.order(o, this.candidates(o), avoid).filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
+        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, [first, ...[...this.ranking.order(o, this.candidates(o), avoid)].filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
         plan.undoTo(inner);
       }
       if (this.reinsert(o, avoid)) continue;
@@ -175,6 +192,41 @@ export class Moves {
     plan.remove(o);
     plan.remove(p);
     return plan.insert(o, [b]) && plan.insert(p, [a]);
+  }
+
+  /**
+   * Hand over: every visit a client has with one of its caregivers (not the kontaktperson) goes to a
+   * caregiver who serves one of its nearest clients, each at the gap of her route where it adds
+   * least drive. The client's count of faces stays (one for one) or falls (she was already one of
+   * them), while whole routes change: the move that lets geography and teams go together, where
+   * re-routing one visit at a time would have to pass through a new face first.
+   */
+  handOver(c: number): boolean {
+    const { plan, roster, pinned } = this;
+    const { state } = plan;
+    const counts = plan.counts[c]!;
+    const contact = roster.clients[c]!.contactPerson;
+    const near = this.nearest[c]!;
+    if (!near.length) return false;
+    const neighbour = near[Math.floor(this.random() * near.length)]!;
+    const theirs = plan.counts[neighbour]!;
+    const takers: number[] = [];
+    for (let cg = 0; cg < theirs.length; cg++) if (theirs[cg]! > 0 && cg !== contact) takers.push(cg);
+    const team: number[] = [];
+    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0 && cg !== contact) team.push(cg);
+    if (!takers.length || !team.length) return false;
+    const from = team[Math.floor(this.random() * team.length)]!;
+    const taker = takers[Math.floor(this.random() * takers.length)]!;
+    if (taker === from) return false;
+    const moving = this.clientOccurrences[c]!.filter((o) => o.staff === 1 && !pinned.has(o.index) && state.assigned[o.index]![0] === from);
+    if (!moving.length) return false;
+    for (const o of moving) plan.remove(o);
+    for (const o of moving) {
+      const at = state.eligible(taker, o) ? state.cheapestInsertion(taker, o) : null;
+      if (at) plan.place(o, [taker], at.start);
+      else if (!this.reinsert(o)) return false;
+    }
+    return true;
   }
 
   /** Drop one: takes one of the client's two least-used caregivers away and gives those visits to the rest of its team. */

@@ -7,8 +7,9 @@ import { RouteState } from "./routes.js";
 /**
  * The search's objective, lexicographic by weights: unassigned occurrences >> distinct caregivers
  * per client (Kolada-counted clients weigh most) >> kontaktperson, preferred caregivers, language
- * >> travel minutes. A distinct caregiver costs as much as 333 travel minutes (1,000 over 3) for
- * an uncounted client, 1,000 for a counted one: continuity first, travel as the tie-breaker.
+ * >> travel minutes. A distinct caregiver costs as much as 111 travel minutes (1,000 over 9) for
+ * an uncounted client, 333 for a counted one: continuity first, but not at any drive (travel is
+ * paid time; the mission asks for no more driving than a good planner's).
  */
 const W_UNASSIGNED = 1_000_000;
 const W_DISTINCT_COUNTED = 3_000;
@@ -16,7 +17,16 @@ const W_DISTINCT = 1_000;
 const W_CONTACT = 40;
 const W_PREFERRED = 10;
 const W_LANGUAGE = 10;
-const W_TRAVEL = 3;
+/**
+ * A travel minute. At 3 (a counted client's new face worth 1,000 minutes) the search bought
+ * continuity with drives no planner would take: on the outside districts 101 / 102 (compact
+ * construction with hand-over, 20 s, seeds 1 and 2; U21401 / travel) 7.88 / 16,022, 8.16 /
+ * 17,233 and 7.17 / 14,093, 7.34 / 14,662, against the peer's 9.71 / 15,588 and 8.21 / 12,643.
+ * At 6: 8.16 / 15,265, 8.45 / 16,328 and 7.26 / 13,568, 7.21 / 14,168; at 9: 8.38 / 15,254,
+ * 8.32 / 15,559 and 7.25 / 12,968, 7.21 / 12,650; at 12: 8.34 / 14,981, 8.25 / 14,607 and
+ * 7.28 / 12,842, 7.28 / 12,996.
+ */
+const W_TRAVEL = 9;
 
 type JournalEntry = { placed: boolean; o: Occurrence; cgs: number[]; start: number };
 
@@ -91,7 +101,7 @@ export class Plan {
   }
 
   /** Inserts with the given caregiver order, recording the move. */
-  insert(o: Occurrence, ordered: number[], fixed: number[] = []): boolean {
+  insert(o: Occurrence, ordered: Iterable<number>, fixed: number[] = []): boolean {
     return insertOccurrence(this.state, o, ordered, fixed, (occ, cgs, start) => this.place(occ, cgs, start));
   }
 
@@ -105,6 +115,14 @@ export class Plan {
         this.state.place(e.cgs, e.o, e.start);
         this.account(e.o, e.cgs, 1);
       }
+    }
+  }
+
+  /** Makes the recorded changes again, in order (after undoTo), recording them anew. */
+  replay(entries: readonly JournalEntry[]): void {
+    for (const e of entries) {
+      if (e.placed) this.place(e.o, e.cgs, e.start);
+      else this.remove(e.o);
     }
   }
 

@@ -4,7 +4,7 @@ import { computeMetrics, type Metrics } from "../../src/homecare/figures.js";
 import { validateSchedule } from "../../src/homecare/rules.js";
 import { BrokenRulesError } from "../common/broken-rules.js";
 import { continuityBoundInWorker, type ContinuityBound } from "./lowerbound.js";
-import { solveHomecare, type Construction, type SolveOptions, type SolveProgress, type SolveResult } from "./search.js";
+import { solveHomecare, type SolveOptions, type SolveProgress, type SolveResult } from "./search.js";
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 
@@ -56,14 +56,8 @@ function searchWorkerUrl(): URL {
 }
 
 /**
- * The constructions a portfolio's searches start from, by turns: neither is best on every district
- * (search.ts, Construction), and the objective says which won on this one.
- */
-const PORTFOLIO: readonly Construction[] = ["compact", "familiar"];
-
-/**
- * Both cores: `workers` searches at once in worker threads, the k-th with seed + k and the k-th
- * construction of PORTFOLIO (so the first is the one-worker run), each against the same wall; the schedule with the lowest objective wins,
+ * Both cores: `workers` searches at once in worker threads, the k-th with seed + k (so the first is
+ * the one-worker run), each against the same wall; the schedule with the lowest objective wins,
  * ties to the lower k. Deterministic for a seed and a worker count whenever no search is cut by
  * the wall (the annealing cools by move count). The progress shown is the best of the searches.
  */
@@ -72,7 +66,7 @@ async function portfolio(roster: Roster, options: SolveOptions, workers: number)
   const seed = plain.seed ?? DEFAULTS.seed;
   const latest: (SolveProgress | undefined)[] = new Array(workers);
   const runs = Array.from({ length: workers }, (_, k) => {
-    const worker = new Worker(searchWorkerUrl(), { workerData: { roster, options: { ...plain, seed: seed + k, construction: PORTFOLIO[k % PORTFOLIO.length] } } });
+    const worker = new Worker(searchWorkerUrl(), { workerData: { roster, options: { ...plain, seed: seed + k } } });
     return new Promise<SolveResult>((resolve, reject) => {
       worker.on("message", (m: { progress?: SolveProgress; result?: SolveResult }) => {
         if (m.progress) {

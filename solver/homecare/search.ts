@@ -59,10 +59,14 @@ export interface SolveOptions {
  *   passes it on Tuesday too. Outside districts 101 / 102 / 103 (U21401 / travel, seed 1, one
  *   search): 8.23 / 14,432, 7.49 / 12,015, 7.69 / 40,037; the bundled district 5.44 / 7,243.
  * - "familiar": a short team is planned per client first (team-plan.ts), and a new face costs a
- *   few drive minutes, the planned team and the kontaktperson are worth a few. Fewer faces where
- *   routes are short anyway, longer drives elsewhere: 8.38 / 18,459, 7.32 / 16,267, 7.10 / 59,452;
- *   bundled 5.25 / 9,601.
- * Neither is best everywhere, so a portfolio (run.ts) runs both and keeps the lower objective.
+ *   few drive minutes, the planned team and the kontaktperson are worth a few. Fewer faces, the
+ *   kontaktperson on more visits, longer drives: 8.38 / 18,459, 7.32 / 16,267, 7.10 / 59,452;
+ *   bundled 5.25 / 9,601 (kontaktperson on 33 % of 101's visits and 43 % of the bundled
+ *   district's, against 15 % and 27 % from "compact").
+ * Figures before the hand-over move and the travel weight of 9 (plan.ts). The default is
+ * "compact": the one whose drives stay at a good planner's; `schedule --construction familiar` is
+ * the planner's other choice. The search's objective prefers "familiar" on most districts (it
+ * weighs a face at 111-333 drive minutes), so the two are not mixed in one portfolio.
  */
 export type Construction = "compact" | "familiar";
 
@@ -73,7 +77,7 @@ export interface SolveResult {
   elapsedMs: number;
 }
 
-/** Annealing temperatures, in objective units (a distinct caregiver costs 1,000-3,000, a travel minute 3). */
+/** Annealing temperatures, in objective units (a distinct caregiver costs 1,000-3,000, a travel minute 9). */
 const T_START = 600;
 const T_END = 5;
 /**
@@ -95,10 +99,19 @@ const TEAM_PLAN_SHARE = 0.3;
 const REROUTE_SHARE = 0.5;
 const SWAP_SHARE = 0.2;
 /**
+ * Share of all search moves that hand a client's visits with one caregiver over to one who serves a
+ * neighbour (Moves.handOver). Outside districts 101 / 102, compact construction, 20 s, seeds 1 and
+ * 2 (U21401 / travel): at 0, 8.68 / 14,441, 8.39 / 14,189 and 7.34 / 12,639, 7.42 / 12,552; at
+ * 0.1, 7.88 / 16,022, 8.16 / 17,233 and 7.17 / 14,093, 7.34 / 14,662 (the travel weight then took
+ * the drive back: see W_TRAVEL); at 0.25, 8.79 / 17,331, 8.48 / 17,723 and 7.17 / 15,329, 7.19 /
+ * 15,327 (the other moves get too few turns).
+ */
+const HAND_OVER_SHARE = 0.1;
+/**
  * The "familiar" construction's price, in drive minutes, of a caregiver new to the client (the kontaktperson
  * earns it back), and what a planned team member is worth (rank 0 most). Small on purpose: the
- * construction then builds compact routes that repeat from day to day, and the search, which
- * weighs a new face at 333-1,000 drive minutes, wins the continuity back while the geography stays.
+ * construction then builds routes that repeat from day to day, and the search, which weighed a
+ * new face at 333-1,000 drive minutes when these were chosen, wins the continuity back.
  * Outside districts 101 / 102 / 103 (U21401 / travel; seed 1): team-first construction 8.02 /
  * 19,535, 7.02 / 17,783, 7.05 / 66,974; newcomer 15 minutes 8.07 / 17,830, 7.09 / 14,717;
  * 8 minutes 7.98 / 15,474, 7.25 / 13,817, 7.01 / 46,069; 4 minutes 8.16 / 14,472, 7.19 / 12,649,
@@ -112,6 +125,8 @@ const SWAP_SHARE = 0.2;
 const NEWCOMER_MINUTES = 8;
 const CONTACT_MINUTES = 30;
 const PLANNED_MINUTES = 10;
+/** Read the clock for the cooling every this many moves (a read on every move costs more than some moves). */
+const CLOCK_EVERY = 64;
 /** Repair the unassigned every this many moves while any are left. */
 const REPAIR_EVERY = 500;
 /** Progress at most this often (milliseconds): the CLI's bar and the API's job status. */
@@ -127,7 +142,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   const candidates = candidatesByDay(state);
   const ranking = new TeamFirst(roster, plan, travel, candidates);
   const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
-  const moves = options.moves ?? DEFAULTS.homecare.moves;
+  const moves = options.moves ?? Math.max(DEFAULTS.homecare.moves, DEFAULTS.homecare.movesPerClient * roster.clients.length);
   const search = new Moves(roster, plan, ranking, candidates, pinned, random);
   let iterations = 0;
   const report = (phase: SolveProgress["phase"]) =>
@@ -164,28 +179,45 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   search.repair();
   let current = plan.objective();
   const best = new BestSeen(current, new Snapshot(state).take());
+  // The current schedule is the best seen and not yet copied: it is copied only when an accepted
+  // move is about to leave it (undo, copy, replay), not at every new best. Downhill runs find a
+  // new best on move after move, and copying each was 8 % of the 300-client district's search.
+  let bestIsCurrent = false;
   const temperatureAt = cooling(T_START, T_END, moves);
   const wall = new Wall(started, limitMs, 64);
+  // Cooling follows the moves made or the search's share of the time left, whichever is further
+  // on: a search the wall would cut still ends cold, on its best moves, instead of stopping hot
+  // half-way down. A search that finishes its moves in time never feels the clock, so a seed gives
+  // the same schedule on every machine fast enough for its moves.
+  const searchStarted = Date.now();
+  const searchMs = Math.max(1, started + limitMs - searchStarted);
+  let clockMoves = 0;
   let lastReport = Date.now();
 
   const rerouteShare = options.rerouteShare ?? REROUTE_SHARE;
   const swapShare = options.swapShare ?? SWAP_SHARE;
   while (iterations < moves && !wall.passed(iterations)) {
     iterations++;
+    if (iterations % CLOCK_EVERY === 0) clockMoves = (moves * (Date.now() - searchStarted)) / searchMs;
     if (plan.unassigned > 0 && iterations % REPAIR_EVERY === 0) {
       search.repair();
       current = plan.objective();
-      // a repair that places more is a new best; one that places nothing leaves the best as it was
-      best.offer(current, () => best.state.take());
+      // a repair only keeps what lowers the objective: one that places more is a new best
+      if (current < best.cost) {
+        best.cost = current;
+        bestIsCurrent = true;
+      }
     }
     const mark = plan.journal.length;
     let ok: boolean;
-    const r = rerouteShare + swapShare > 0 ? random() : 1;
+    const r = random();
     if (r < rerouteShare) {
       // any client: every route is worth shortening
       ok = search.reroute(Math.floor(random() * roster.clients.length));
     } else if (r < rerouteShare + swapShare) {
       ok = search.swap(Math.floor(random() * roster.clients.length));
+    } else if (r < rerouteShare + swapShare + HAND_OVER_SHARE) {
+      ok = search.handOver(Math.floor(random() * roster.clients.length));
     } else {
       // a client with room to gain, weighted by its weight and distinct count
       const c = pickClient(plan, random);
@@ -199,12 +231,22 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     }
     const value = ok ? plan.objective() : Infinity;
     // a worse schedule is kept with probability exp(-delta / T); only a strictly better one skips the draw
-    if (value < current || (value < Infinity && keepsWorse(value - current, temperatureAt(iterations), random))) {
+    if (value < current || (value < Infinity && keepsWorse(value - current, temperatureAt(Math.max(iterations, clockMoves)), random))) {
+      if (bestIsCurrent && value > best.cost) {
+        const redo = plan.journal.slice(mark);
+        plan.undoTo(mark);
+        best.state.take();
+        bestIsCurrent = false;
+        plan.replay(redo);
+      }
       current = value;
     } else {
       plan.undoTo(mark);
     }
-    best.offer(current, () => best.state.take());
+    if (current < best.cost) {
+      best.cost = current;
+      bestIsCurrent = true;
+    }
     plan.journal = [];
     if (Date.now() - lastReport > PROGRESS_MS) {
       lastReport = Date.now();
@@ -212,7 +254,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     }
   }
   // back to the best schedule seen: lift everything, then place the snapshot (it was a whole valid state)
-  if (plan.objective() > best.cost) {
+  if (!bestIsCurrent && plan.objective() > best.cost) {
     for (const o of roster.occurrences) if (state.start[o.index]! >= 0) plan.remove(o);
     for (const o of roster.occurrences) if (best.state.start[o.index]! >= 0) plan.place(o, best.state.caregivers(o.index), best.state.start[o.index]!);
     plan.journal = [];

@@ -11,8 +11,15 @@ export const DEFAULTS = {
      * 143,000 of its 300,000 moves (Intel Xeon, 2 cores); at 60 s it runs them all.
      */
     timeLimitSeconds: 60,
-    /** Search moves: the annealing cools over these, so a seed gives the same schedule on any machine that finishes them. */
+    /**
+     * Search moves: the annealing cools over these, so a seed gives the same schedule on any
+     * machine that finishes them within the time limit (else the clock cools it: search.ts). Three
+     * thousand per client, at least 300,000: a large district needs moves in proportion (outside
+     * district-1000, one search: 300,000 moves U21401 7.58, 700,000 moves 7.00, 1,000,000 moves
+     * 6.75), and one of 80 clients runs its 300,000 in about 10 s on an Intel Xeon core.
+     */
     moves: 300_000,
+    movesPerClient: 3_000,
   },
   calls: {
     /**
