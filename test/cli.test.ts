@@ -52,6 +52,16 @@ describe("kontinuum CLI", () => {
     expect(c.clients[0].gain).toBeGreaterThanOrEqual(c.clients.at(-1).gain);
   });
 
+  it("schedule --construction familiar (teams planned first) writes a valid schedule; an unknown construction is exit 2 naming the flag", async () => {
+    const out = join(dir, "familiar.schedule.json");
+    const r = await run("schedule", "fixtures/example.roster.json", "--construction", "familiar", "--time-limit", "5", "-q", "-o", out);
+    expect(r.code).toBe(0);
+    expect((await run("validate", "fixtures/example.roster.json", out)).code).toBe(0);
+    const bad = await run("schedule", "fixtures/example.roster.json", "--construction", "nearest", "-q", "-o", out);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--construction must be compact or familiar, got "nearest"');
+  });
+
   it("the time limit is a wall: schedule --time-limit 5 on the 300-client bench district writes its file in under 15 s (a limit, not a speed test)", async () => {
     const roster = "../shared/bench/homecare/district-103.roster.json";
     const out = join(dir, "d103.schedule.json");
