@@ -118,6 +118,11 @@ export class Plan {
     }
   }
 
+  /** What placing a one-caregiver visit with `cg` adds to the objective beyond the count of faces: her extra drive and the preference cost. */
+  choiceCost(o: Occurrence, cg: number, travelMinutes: number): number {
+    return this.travelCost * travelMinutes + this.preference(o, [cg]);
+  }
+
   /** Makes the recorded changes again, in order (after undoTo), recording them anew. */
   replay(entries: readonly JournalEntry[]): void {
     for (const e of entries) {
