@@ -50,7 +50,7 @@ export function insertOccurrence(
   }
   // two to choose: each caregiver with any room, paired with the best partner that fits
   const [lo, hi] = state.gapBounds(o);
-  const open = [...ordered].filter((cg) => !fixed.includes(cg)).filter((cg) => state.startRanges(cg, o, lo, hi).length > 0);
+  const open = [...ordered].filter((cg) => !fixed.includes(cg) && state.startRanges(cg, o, lo, hi).length > 0);
   for (let i = 0; i < open.length; i++)
     for (let j = i + 1; j < open.length; j++) {
       const team = [open[i]!, open[j]!];

@@ -124,7 +124,7 @@ export class Moves {
     for (const o of moving) {
       if (first !== null && state.eligible(first, o)) {
         const inner = plan.journal.length;
-        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, [first, ...[...this.ranking.order(o, this.candidates(o), avoid)].filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
+        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, [first, ...Array.from(this.ranking.order(o, this.candidates(o), avoid)).filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
         plan.undoTo(inner);
       }
       if (this.reinsert(o, avoid)) continue;
