@@ -73,7 +73,7 @@ function replan(body: unknown): object {
   if (typeof limit !== "number" || !(limit > 0 && limit <= 60)) throw new RequestInputError([{ in: "body", path: "timeLimitSeconds", message: "must be a number of seconds, more than 0 and at most 60" }]);
   try {
     const run = runReplan(input, roster, published, changes, { timeLimitSeconds: limit });
-    return { schedule: scheduleToJson(run.roster, run.schedule, computeMetrics(run.roster, run.schedule)), report: run.report };
+    return { schedule: scheduleToJson(run.roster, run.schedule, computeMetrics(run.roster, run.schedule)), report: run.report, roster: run.rosterInput };
   } catch (e) {
     // the published schedule's problems belong to that part, every other one to the change list
     if (e instanceof InputError) throw new RequestInputError(e.issues.map((i) => (i.path === "schedule" ? { in: "schedule", path: "", message: i.message } : { in: "changes", ...i })));

@@ -57,7 +57,7 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         replan: {
           summary: "Re-plan a published schedule for a list of changes (shared/spec/replan.md): sick calls, hospital stays, new visits",
           requestBody: { content: { "application/json": { schema: S.replanBody } } },
-          responses: { "200": json(z.object({ schedule: z.object({}).loose(), report: z.object({}).loose() }), "the new schedule (valid for the changed roster) and the change report"), ...COMMON_PROBLEMS },
+          responses: { "200": json(z.object({ schedule: z.object({}).loose(), report: z.object({}).loose(), roster: z.object({}).loose() }), "the new schedule, the change report, and the roster after the changes (homecare.md JSON), which the new schedule is valid for: the roster to ask further questions with once the re-plan is accepted"), ...COMMON_PROBLEMS },
         },
         explain: {
           summary: "Why a client meets the caregivers it meets: per visit outside its main team, what stops each team member",

@@ -43,6 +43,24 @@ describe("kontinuum serve: replan, explain, recommend and restaff", () => {
     expect(validateSchedule(changed, scheduleFromValue(body.schedule))).toEqual([]);
   });
 
+  it("the replan answer carries the changed roster: a pin on the absent caregiver is gone from it, so questions about the accepted schedule are asked of it", async () => {
+    // the bundled district pins k007/lunch on 2026-10-21 to d28; d28 is away that day
+    const district = JSON.parse(readFileSync("fixtures/district.roster.json", "utf8"));
+    const published = readFileSync("fixtures/district.before.csv", "utf8");
+    const away: ChangesInput = { roster: district.name, now: "2026-10-21T06:30", changes: [{ type: "caregiverAbsent", caregiver: "d28", from: "2026-10-21T06:30", to: "2026-10-23" }] };
+    const res = await server.request("/v1/homecare/replan", jsonBody({ roster: district, schedule: published, changes: away }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { schedule: unknown; roster: { pinned: { client: string; date: string }[] } };
+    expect(body.roster.pinned.some((p) => p.client === "k007" && p.date === "2026-10-21")).toBe(false);
+    expect(body.roster.pinned.length).toBe(district.pinned.length - 1);
+    // the original roster still pins the visit to d28, which the re-planned schedule cannot keep
+    const stale = await server.request("/v1/homecare/explain", jsonBody({ roster: district, schedule: body.schedule, client: "k007" }));
+    expect(stale.status).toBe(400);
+    expect(JSON.stringify(await stale.json())).toContain("pinsKept");
+    const asked = await server.request("/v1/homecare/explain", jsonBody({ roster: body.roster, schedule: body.schedule, client: "k007" }));
+    expect(asked.status).toBe(200);
+  });
+
   it("a change naming an unknown caregiver is a 400 naming the part and the path; a wrong top too", async () => {
     const bad = { ...changes, changes: [{ ...changes.changes[0], caregiver: "nobody" }] };
     const res = await server.request("/v1/homecare/replan", jsonBody({ roster, schedule: BEFORE, changes: bad }));

@@ -44,7 +44,7 @@ $("sick-form").addEventListener("submit", (e) => {
     const now = `${from}T${$<HTMLInputElement>("sick-now").value}`;
     const to = periodDates({ ...roster, period: { start: from, days: days + 1 } })[days]!;
     const changes = { roster: roster.name, now, changes: [{ type: "caregiverAbsent", caregiver, from: now, to }] };
-    const answer = await postJson<{ schedule: ScheduleFile; report: ChangeReport }>("/v1/homecare/replan", { roster, schedule: current, changes });
+    const answer = await postJson<{ schedule: ScheduleFile; report: ChangeReport; roster: RosterDoc & object }>("/v1/homecare/replan", { roster, schedule: current, changes });
     const s = answer.report.summary;
     $("sick-summary").textContent =
       `${caregiver} away ${from} ${now.slice(11)} to ${to}: ${s.changedAssignments} assignments change, ${s.caregiversNewToAClient} caregivers new to a client, ${s.unassigned} unassigned; ` +
@@ -54,6 +54,9 @@ $("sick-form").addEventListener("submit", (e) => {
     $("sick-accepted").textContent = "";
     show("sick-result", true);
     $("sick-accept").onclick = () => {
+      // the roster in force is the changed one (her shifts gone, pins on them dropped): the next
+      // explanation, map or sick call is asked of it, which the accepted schedule is valid for
+      roster = answer.roster;
       current = answer.schedule;
       onAccept(current);
       $("sick-accepted").textContent = `Accepted: ${answer.report.changed.length} changes are in the schedule now.`;

@@ -10,6 +10,8 @@ import { replanSchedule, type ReplanOptions } from "./replan.js";
 export interface ReplanRun {
   /** the roster after the changes, which the schedule is valid for */
   roster: Roster;
+  /** the same, as written (spec JSON): what a caller keeps when the re-plan is accepted */
+  rosterInput: RosterInput;
   schedule: Schedule;
   report: ChangeReport;
   elapsedMs: number;
@@ -28,5 +30,5 @@ export function runReplan(input: RosterInput, original: Roster, published: Sched
   const violations = validateSchedule(roster, result.schedule);
   if (violations.length) throw new BrokenRulesError(violations, "the re-planned schedule breaks a hard rule (a bug)");
   const report = buildChangeReport(original, published, roster, result.schedule, changed, result.madeRoomFor);
-  return { roster, schedule: result.schedule, report, elapsedMs: result.elapsedMs };
+  return { roster, rosterInput: changed.input, schedule: result.schedule, report, elapsedMs: result.elapsedMs };
 }
