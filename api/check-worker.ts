@@ -1,12 +1,10 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { answerCheck, type CheckKind } from "./checks.js";
-import { RequestInputError } from "./inputs.js";
+import { checkReply, type CheckInput, type CheckKind } from "./checks.js";
 
-/** A large home-care check off the request thread (checks.ts): the result as JSON text, or its input problems. */
-const { kind, body } = workerData as { kind: CheckKind; body: unknown };
-try {
-  parentPort!.postMessage({ ok: true, json: JSON.stringify(answerCheck(kind, body)) });
-} catch (e) {
-  if (e instanceof RequestInputError) parentPort!.postMessage({ ok: false, issues: e.issues, tooLarge: e.tooLarge });
-  else parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
-}
+/**
+ * A check off the request thread (checks.ts): one check and done (a large body, with its budget),
+ * or a thread of the server's pool (check-pool.ts) answering one message after another.
+ */
+const data = workerData as { pool: true } | { kind: CheckKind; input: CheckInput };
+if ("pool" in data) parentPort!.on("message", (m: { kind: CheckKind; input: CheckInput }) => parentPort!.postMessage(checkReply(m.kind, m.input)));
+else parentPort!.postMessage(checkReply(data.kind, data.input));

@@ -3,8 +3,8 @@ import { compareMetrics } from "../src/homecare/compare.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { requireValidSchedule, validateSchedule } from "../src/homecare/rules.js";
 import { homecareBody, readEnvelope, schedulePart } from "./bodies.js";
-import { inPart, readCallsInput, RequestInputError, type LocatedIssue } from "./inputs.js";
-import { InputError } from "../src/common/errors.js";
+import { inPart, readCallsInput, RequestInputError } from "./inputs.js";
+import { InputError, InputTooLargeError } from "../src/common/errors.js";
 import { parseWithSchema } from "../src/common/parse.js";
 import { changesSchema } from "../src/homecare/changes.js";
 import { rosterWithInputFromValue } from "../src/homecare/roster-io.js";
@@ -14,19 +14,20 @@ import { explainClient, recommend } from "../solver/homecare/advice.js";
 import { runReplan } from "../solver/homecare/replan-run.js";
 import { restaffReport, runRestaff } from "../solver/calls/run.js";
 import { HttpProblem } from "./problem.js";
+import type { CheckInput, CheckKind, CheckPool, CheckReply } from "./check-pool.js";
 import * as S from "./schemas.js";
 
 /**
  * The answers a request waits for: the home-care checks (validate, score, compare), re-planning,
- * explain and recommend, and the 1177 restaff. A small body is checked on the request's
- * thread; a large one in a worker thread with a time budget, so one big roster never stalls the
- * requests behind it, and one that cannot be checked in its budget is answered 422 with the limit
- * named, not left running.
+ * explain and recommend, and the 1177 restaff. A small body is checked on one of the server's
+ * check threads (check-pool.ts); a large one in a worker thread of its own with a time budget, so
+ * one big roster never stalls the requests behind it, and one that cannot be checked in its budget
+ * is answered 422 with the limit named, not left running.
  */
 
-export type CheckKind = "validate" | "score" | "compare" | "replan" | "explain" | "recommend" | "restaff";
+export type { CheckInput, CheckKind, CheckReply };
 
-/** Bodies up to this size are checked inline: the 12-client example with its CSV is about 90 kB, a worker costs a few milliseconds to start. */
+/** Bodies up to this size are checked without a budget, on the server's check threads: the 12-client example with its CSV is about 60 kB, a worker of its own costs a few milliseconds to start. */
 export const INLINE_CHECK_BYTES = 512 * 1024;
 /** The most one check may take in its worker. */
 export const CHECK_BUDGET_SECONDS = 30;
@@ -94,12 +95,46 @@ function restaffCheck(body: unknown): object {
   return { staffing: { ...staffingFile(run.problem, outcome, 0), absences }, restaff: report };
 }
 
-type CheckReply = { ok: true; json: string } | { ok: false; issues: LocatedIssue[]; tooLarge: boolean } | { ok: false; error: string };
+const utf8 = new TextDecoder("utf-8");
 
-/** Runs the check inline or, for a body of more than INLINE_CHECK_BYTES, in a worker within CHECK_BUDGET_SECONDS. */
-export async function runCheck(kind: CheckKind, body: unknown, bytes: number, budgetSeconds = CHECK_BUDGET_SECONDS): Promise<string> {
-  if (bytes <= INLINE_CHECK_BYTES) return JSON.stringify(answerCheck(kind, body));
-  const worker = new Worker(new URL("./check-worker.js", import.meta.url), { workerData: { kind, body } });
+/** The check's answer as plain data: on this thread, in a check thread, or in a worker of its own. */
+export function checkReply(kind: CheckKind, input: CheckInput): CheckReply {
+  let body: unknown;
+  if ("text" in input) {
+    // as body-parser reads JSON: a BOM dropped (TextDecoder's default), an empty body an empty object
+    const text = utf8.decode(input.text);
+    try {
+      body = text.trim() === "" ? {} : JSON.parse(text);
+    } catch (e) {
+      return { ok: false, notJson: (e as Error).message };
+    }
+  } else body = input.body;
+  try {
+    return { ok: true, json: JSON.stringify(answerCheck(kind, body)) };
+  } catch (e) {
+    if (e instanceof RequestInputError) return { ok: false, issues: e.issues, tooLarge: e.tooLarge };
+    // an input error no part claimed is the body's, as problem.ts answers it
+    if (e instanceof InputError) return { ok: false, issues: e.issues.map((i) => ({ in: "body", ...i })), tooLarge: e instanceof InputTooLargeError };
+    return { ok: false, error: (e as Error).stack ?? String(e) };
+  }
+}
+
+/** A reply as the answer's JSON text, or the error it stands for. */
+function answerOf(reply: CheckReply): string {
+  if (reply.ok) return reply.json;
+  if ("issues" in reply) throw new RequestInputError(reply.issues, reply.tooLarge);
+  // worded as the server words body-parser's own (problem.ts)
+  if ("notJson" in reply) throw new HttpProblem(400, `the body is not valid JSON: ${reply.notJson}`);
+  throw new Error(reply.error);
+}
+
+/**
+ * Runs the check: a body of more than INLINE_CHECK_BYTES in a worker of its own within its budget;
+ * a smaller one on a thread of the server's pool when there is one, else on this thread.
+ */
+export async function runCheck(kind: CheckKind, input: CheckInput, bytes: number, budgetSeconds = CHECK_BUDGET_SECONDS, pool?: CheckPool | null): Promise<string> {
+  if (bytes <= INLINE_CHECK_BYTES) return answerOf(pool ? await pool.run(kind, input) : checkReply(kind, input));
+  const worker = new Worker(new URL("./check-worker.js", import.meta.url), { workerData: { kind, input } });
   try {
     const reply = await new Promise<CheckReply | "timeout">((resolve, reject) => {
       const timer = setTimeout(() => resolve("timeout"), budgetSeconds * 1000);
@@ -113,9 +148,7 @@ export async function runCheck(kind: CheckKind, body: unknown, bytes: number, bu
       });
     });
     if (reply === "timeout") throw new HttpProblem(422, `checking this roster takes more than ${budgetSeconds} s, the most one request may take; check it with the CLI (kontinuum ${kind}) or split the roster`);
-    if (reply.ok) return reply.json;
-    if ("issues" in reply) throw new RequestInputError(reply.issues, reply.tooLarge);
-    throw new Error(reply.error);
+    return answerOf(reply);
   } finally {
     void worker.terminate();
   }

@@ -3,6 +3,8 @@ import { DEFAULTS } from "../src/common/defaults.js";
 import { query } from "./bodies.js";
 import { RequestInputError, type StoredInput } from "./inputs.js";
 import type { JobRunner } from "./jobs.js";
+import type { CheckPool } from "./check-pool.js";
+import { runCheck, type CheckKind } from "./checks.js";
 import { HttpProblem } from "./problem.js";
 import * as S from "./schemas.js";
 import type { JobOptions, RunKind, RunRow, RunStore } from "./store.js";
@@ -20,9 +22,11 @@ export interface ApiContext {
   jobOptions: (req: Request, kind: RunKind) => JobOptions;
   /** stores the run, wakes the runner, answers 202 with its Location */
   submit: (res: Response, owner: string, kind: RunKind, name: string, input: StoredInput, options: JobOptions) => Promise<void>;
+  /** answers a check of the request's body (checks.ts) as JSON text, on the check threads where there are some */
+  check: (kind: CheckKind, req: Request, res: Response) => Promise<string>;
 }
 
-export function apiContext(store: RunStore, jobs: JobRunner | null): ApiContext {
+export function apiContext(store: RunStore, jobs: JobRunner | null, checks: CheckPool | null = null): ApiContext {
   const jobView = (run: RunRow) => ({ ...run, result: run.status === "done" ? `/v1/jobs/${run.id}/result` : null });
   return {
     store,
@@ -43,5 +47,7 @@ export function apiContext(store: RunStore, jobs: JobRunner | null): ApiContext 
       jobs?.pump();
       res.status(202).location(`/v1/jobs/${run.id}`).json(jobView((await store.getRun(owner, run.id)) ?? run));
     },
+    // app.ts records the decoded body's size (which decides where a check runs) and leaves a UTF-8 body as bytes
+    check: (kind, req, res) => runCheck(kind, Buffer.isBuffer(req.body) ? { text: req.body } : { body: req.body }, Number(res.locals.bodyBytes ?? 0), undefined, checks),
   };
 }

@@ -12,6 +12,8 @@ export interface Route {
   doc: ZodOpenApiOperationObject;
   /** request content types the route reads; none for a route without a body */
   accepts?: string[];
+  /** a check (checks.ts): a UTF-8 JSON body is left unparsed here and read on the check threads */
+  checksBody?: true;
   handle: Handler;
 }
 

@@ -2,14 +2,13 @@ import { callsFromValue, readStaffing } from "../src/calls/io.js";
 import { validateStaffingFile } from "../src/calls/rules.js";
 import { z } from "zod";
 import { readCallsMultipart, readEnvelope } from "./bodies.js";
-import { runCheck } from "./checks.js";
 import type { ApiContext } from "./context.js";
 import { inPart, readCallsInput } from "./inputs.js";
 import { COMMON_PROBLEMS, json, type Route } from "./route.js";
 import * as S from "./schemas.js";
 
 /** 1177: submit a calls input to staff; validate a staffing file. */
-export const callsRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
+export const callsRoutes = ({ jobOptions, submit, check }: ApiContext): Route[] => [
     {
       method: "post",
       path: "/v1/calls/jobs",
@@ -36,8 +35,9 @@ export const callsRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(z.object({ staffing: z.object({}).loose(), restaff: z.object({}).loose() }), "the new staffing file (with the leave) and the changes with the service level before and after"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
+      checksBody: true,
       async handle(req, res) {
-        res.type("application/json").send(await runCheck("restaff", req.body, Number(res.locals.bodyBytes ?? 0)));
+        res.type("application/json").send(await check("restaff", req, res));
       },
     },
     {

@@ -1,16 +1,13 @@
 import { z } from "zod";
 import type { Response } from "express";
-import { runCheck } from "./checks.js";
 import type { ApiContext } from "./context.js";
 import { readHomecareInput, type StoredInput } from "./inputs.js";
 import { COMMON_PROBLEMS, json, type Route } from "./route.js";
 import * as S from "./schemas.js";
 
-/** The decoded body's size (app.ts records it): what decides whether a check runs inline or in a worker. */
-const bodyBytes = (res: Response) => Number(res.locals.bodyBytes ?? 0);
 
 /** Home care: validate, score and compare a schedule; submit a roster to schedule. */
-export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
+export const homecareRoutes = ({ jobOptions, submit, check }: ApiContext): Route[] => [
     {
       method: "post",
       path: "/v1/homecare/validate",
@@ -20,8 +17,9 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(S.validation, "the violations (valid when none)"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
+      checksBody: true,
       async handle(req, res) {
-        res.type("application/json").send(await runCheck("validate", req.body, bodyBytes(res)));
+        res.type("application/json").send(await check("validate", req, res));
       },
     },
     {
@@ -33,8 +31,9 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(z.object({}).loose(), "the metrics, as `kontinuum score --json`"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
+      checksBody: true,
       async handle(req, res) {
-        res.type("application/json").send(await runCheck("score", req.body, bodyBytes(res)));
+        res.type("application/json").send(await check("score", req, res));
       },
     },
     {
@@ -46,8 +45,9 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         responses: { "200": json(z.object({}).loose(), "the comparison, as `kontinuum compare --json`"), ...COMMON_PROBLEMS },
       },
       accepts: ["application/json"],
+      checksBody: true,
       async handle(req, res) {
-        res.type("application/json").send(await runCheck("compare", req.body, bodyBytes(res)));
+        res.type("application/json").send(await check("compare", req, res));
       },
     },
     ...(["replan", "explain", "recommend"] as const).map((kind): Route => ({
@@ -71,8 +71,9 @@ export const homecareRoutes = ({ jobOptions, submit }: ApiContext): Route[] => [
         },
       }[kind],
       accepts: ["application/json"],
+      checksBody: true,
       async handle(req, res) {
-        res.type("application/json").send(await runCheck(kind, req.body, bodyBytes(res)));
+        res.type("application/json").send(await check(kind, req, res));
       },
     })),
     {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { InputError } from "../src/common/errors.js";
 import { createApp } from "./app.js";
+import { CheckPool } from "./check-pool.js";
 import { DatabaseLock } from "./db-lock.js";
 import { JobRunner } from "./jobs.js";
 import { MAX_ATTEMPTS, type RunStore } from "./store.js";
@@ -72,8 +73,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 /** Binds the port and serves the API over the store; `stopJobs` runs on close, before the store closes. */
 async function serveApi(store: RunStore, jobs: JobRunner | null, options: ServeOptions, stopJobs: () => Promise<void>, metrics = new ServiceMetrics(store)): Promise<RunningServer> {
   let stopping = false;
-  const app = createApp({ store, jobs, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
-  const server = await listen(app, options);
+  const checks = new CheckPool();
+  const app = createApp({ store, jobs, checks, tokens: options.tokens, bodyLimit: options.bodyLimit, log: options.log, metrics, logger: createLogger(), stopping: () => stopping });
+  let server: Server;
+  try {
+    server = await listen(app, options);
+  } catch (e) {
+    await checks.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   return {
@@ -84,6 +92,7 @@ async function serveApi(store: RunStore, jobs: JobRunner | null, options: ServeO
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await checks.close();
       await stopJobs();
       await store.close();
     },

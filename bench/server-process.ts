@@ -55,8 +55,11 @@ function startCliProcess(what: string, args: string[], env: NodeJS.ProcessEnv, r
       if (!started) reject(new Error(`the ${what} exited (${code}):\n${output}`));
     });
     child.stdout!.on("data", () => {
+      // once started, no more matching: under load the server logs a line per request, and searching
+      // the whole output again for every chunk took the load generator's core (issue #19's bench)
+      if (started) return;
       const found = ready.exec(output)?.[1];
-      if (!found || started) return;
+      if (!found) return;
       started = true;
       clearTimeout(timer);
       resolve({

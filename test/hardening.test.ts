@@ -225,8 +225,28 @@ describe("#17.5 the check's budget", () => {
     const built = "../dist/api/checks.js";
     const { runCheck } = (await import(built)) as typeof import("../api/checks.js");
     const body = { roster: JSON.parse(DISTRICT), schedule: readFileSync("fixtures/district.before.csv", "utf8") };
-    await expect(runCheck("validate", body, Number.MAX_SAFE_INTEGER, 0.001)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/more than 0.001 s, the most one request may take/) });
-    await expect(runCheck("validate", body, Number.MAX_SAFE_INTEGER)).resolves.toMatch(/"valid":true/);
+    await expect(runCheck("validate", { body }, Number.MAX_SAFE_INTEGER, 0.001)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/more than 0.001 s, the most one request may take/) });
+    await expect(runCheck("validate", { body }, Number.MAX_SAFE_INTEGER)).resolves.toMatch(/"valid":true/);
+  });
+});
+
+describe("#19 the check threads", () => {
+  it("answer concurrent checks as this thread does, read a body's bytes (with a BOM) and name a body that is not JSON", async () => {
+    // the built modules, whose worker file exists beside them
+    const { CheckPool } = (await import("../dist/api/check-pool.js" as string)) as typeof import("../api/check-pool.js");
+    const { runCheck } = (await import("../dist/api/checks.js" as string)) as typeof import("../api/checks.js");
+    const pool = new CheckPool(2);
+    try {
+      const body = { roster: EXAMPLE, schedule: EXAMPLE_BEFORE };
+      const here = await runCheck("score", { body }, 0);
+      const text = new TextEncoder().encode("\uFEFF" + JSON.stringify(body));
+      const answers = await Promise.all([0, 1, 2, 3, 4, 5].map((k) => runCheck("score", k % 2 ? { body } : { text }, 0, undefined, pool)));
+      for (const a of answers) expect(a).toBe(here);
+      await expect(runCheck("validate", { text: new TextEncoder().encode("{ not json") }, 0, undefined, pool)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^the body is not valid JSON: /) });
+      await expect(runCheck("validate", { text: new TextEncoder().encode(JSON.stringify({ roster: EXAMPLE })) }, 0, undefined, pool)).rejects.toMatchObject({ issues: [{ in: "body", path: "schedule", message: "is required" }] });
+    } finally {
+      await pool.close();
+    }
   });
 });
 
@@ -249,15 +269,15 @@ describe("#19 the roster cache of the checks", () => {
     const { runCheck } = await import("../api/checks.js");
     const roster = JSON.parse(readFileSync("fixtures/example.roster.json", "utf8")) as { clients: { id: string; excludedCaregivers?: string[] }[] };
     const schedule = readFileSync("fixtures/example.before.csv", "utf8");
-    const first = JSON.parse(await runCheck("validate", { roster, schedule }, 0)) as { valid: boolean };
-    const again = JSON.parse(await runCheck("validate", { roster: structuredClone(roster), schedule }, 0)) as { valid: boolean };
+    const first = JSON.parse(await runCheck("validate", { body: { roster, schedule } }, 0)) as { valid: boolean };
+    const again = JSON.parse(await runCheck("validate", { body: { roster: structuredClone(roster), schedule } }, 0)) as { valid: boolean };
     expect(first.valid).toBe(true);
     expect(again).toEqual(first);
     // exclude the caregiver of the schedule's first row from that client: the cached roster must not answer
     const [client, , , , , caregiver] = schedule.split("\n")[1]!.split(",");
     const changed = structuredClone(roster);
     changed.clients.find((c) => c.id === client)!.excludedCaregivers = [caregiver!];
-    const broken = JSON.parse(await runCheck("validate", { roster: changed, schedule }, 0)) as { valid: boolean; violations: { rule: string }[] };
+    const broken = JSON.parse(await runCheck("validate", { body: { roster: changed, schedule } }, 0)) as { valid: boolean; violations: { rule: string }[] };
     expect(broken.valid).toBe(false);
     expect(broken.violations.map((v) => v.rule)).toContain("notExcluded");
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { absToIso, absToWall, buildLocalDays, clockToMinute, wallToAbs } from "../src/common/time.js";
+import fc from "fast-check";
+import { absToIso, absToWall, buildLocalDays, clockMinuteOrInvalid, clockToMinute, wallToAbs } from "../src/common/time.js";
 import { InputError } from "../src/common/errors.js";
 import { smallRoster, smallRosterInput } from "./helpers.js";
 import { normalizeRoster } from "../src/homecare/normalize.js";
@@ -83,5 +84,20 @@ describe("a visit at a time that does not exist", () => {
 
   it("is fine on the days around it", () => {
     expect(smallRoster().occurrences.length).toBe(6);
+  });
+});
+
+describe("clock times read by character codes", () => {
+  it("agree with the HH:MM pattern on any five characters near a clock time", () => {
+    const near = fc.string({ unit: fc.constantFrom("0", "1", "2", "3", "5", "9", ":", "a", " ", "/", "٣"), minLength: 0, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string({ maxLength: 6 })), (text) => {
+        const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+        expect(clockMinuteOrInvalid(text)).toBe(m ? Number(m[1]) * 60 + Number(m[2]) : -1);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(clockMinuteOrInvalid("23:59")).toBe(1439);
+    expect(clockMinuteOrInvalid("24:00")).toBe(-1);
   });
 });

@@ -71,17 +71,33 @@ export function weekdayOf(date: string): number {
   return day === 0 ? 7 : day;
 }
 
-const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/**
+ * "07:30" -> 450, or -1 when the text is not a clock time HH:MM (00:00-23:59). Read by character
+ * codes, not a regular expression: it runs for both times of every row of a schedule CSV the API
+ * checks (issue #19).
+ */
+export function clockMinuteOrInvalid(hhmm: string): number {
+  if (hhmm.length !== 5 || hhmm.charCodeAt(2) !== 58 /* : */) return -1;
+  const h = digit(hhmm, 0) * 10 + digit(hhmm, 1);
+  const m = digit(hhmm, 3) * 10 + digit(hhmm, 4);
+  return h >= 0 && h < 24 && m >= 0 && m < 60 ? h * 60 + m : -1;
+}
+
+/** A decimal digit's value, or a negative number large enough to make any two-digit sum negative. */
+function digit(text: string, at: number): number {
+  const d = text.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : -1000;
+}
 
 export function isValidClock(hhmm: string): boolean {
-  return HHMM_RE.test(hhmm);
+  return clockMinuteOrInvalid(hhmm) >= 0;
 }
 
 /** "07:30" -> 450 */
 export function clockToMinute(hhmm: string): number {
-  const m = HHMM_RE.exec(hhmm);
-  if (!m) throw new Error(`not a HH:MM clock time: ${hhmm}`);
-  return Number(m[1]) * 60 + Number(m[2]);
+  const minute = clockMinuteOrInvalid(hhmm);
+  if (minute < 0) throw new Error(`not a HH:MM clock time: ${hhmm}`);
+  return minute;
 }
 
 /** 450 -> "07:30" */

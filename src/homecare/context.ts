@@ -1,7 +1,8 @@
 import type { Assignment, Caregiver, Occurrence, Roster, Schedule } from "./model.js";
 import { occurrenceKey } from "./model.js";
 import { caregiverStops, type Stop } from "./timeline.js";
-import { TravelMatrix } from "./travel.js";
+import { rosterIndex } from "./roster-index.js";
+import type { TravelMatrix } from "./travel.js";
 
 /** An assignment with its references resolved (undefined where the schedule names something unknown). */
 export interface ResolvedAssignment {
@@ -20,31 +21,43 @@ export interface ValidationContext {
   schedule: Schedule;
   travel: TravelMatrix;
   resolved: ResolvedAssignment[];
-  occurrenceByKey: Map<string, Occurrence>;
+  occurrenceByKey: ReadonlyMap<string, Occurrence>;
+  /** by occurrence index: the first resolved assignment of that occurrence, or -1 (the rules look up by index, not by key) */
+  assignmentOf: Int32Array;
   stops: Stop[][];
 }
 
 export function buildContext(roster: Roster, schedule: Schedule, travel?: TravelMatrix): ValidationContext {
-  const occurrenceByKey = new Map(roster.occurrences.map((o) => [o.key, o]));
-  const cgById = new Map(roster.caregivers.map((c) => [c.id, c]));
-  const resolved = schedule.assignments.map((a) => {
+  const index = rosterIndex(roster);
+  // a plain loop: this runs for every assignment of every check the API answers
+  const resolved: ResolvedAssignment[] = [];
+  const assignmentOf = new Int32Array(roster.occurrences.length).fill(-1);
+  for (const a of schedule.assignments) {
     const key = occurrenceKey(a.client, a.visit, a.date);
-    const occurrence = occurrenceByKey.get(key);
-    return {
-      assignment: a,
-      key,
-      ...(occurrence ? { occurrence } : {}),
-      caregivers: a.caregivers.map((id) => cgById.get(id)),
-      starts: a.caregivers.map((_, k) => a.caregiverStarts?.[k] ?? a.start),
-      ends: a.caregivers.map((_, k) => a.caregiverEnds?.[k] ?? (a.caregiverStarts?.[k] ?? a.start) + (a.end - a.start)),
-    };
-  });
+    const n = a.caregivers.length;
+    const caregivers: (Caregiver | undefined)[] = new Array(n);
+    const starts: number[] = new Array(n);
+    const ends: number[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      caregivers[k] = index.caregiverById.get(a.caregivers[k]!);
+      starts[k] = a.caregiverStarts?.[k] ?? a.start;
+      ends[k] = a.caregiverEnds?.[k] ?? starts[k]! + (a.end - a.start);
+    }
+    const r: ResolvedAssignment = { assignment: a, key, caregivers, starts, ends };
+    const occurrence = index.occurrenceOf(a.client, a.visit, a.date);
+    if (occurrence) {
+      r.occurrence = occurrence;
+      if (assignmentOf[occurrence.index] === -1) assignmentOf[occurrence.index] = resolved.length;
+    }
+    resolved.push(r);
+  }
   return {
     roster,
     schedule,
-    travel: travel ?? new TravelMatrix(roster.clients, roster.travel),
+    travel: travel ?? index.travel,
     resolved,
-    occurrenceByKey,
-    stops: caregiverStops(roster, schedule),
+    occurrenceByKey: index.occurrenceByKey,
+    assignmentOf,
+    stops: caregiverStops(roster, schedule, resolved.map((r) => r.key)),
   };
 }

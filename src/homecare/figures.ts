@@ -1,7 +1,7 @@
 import type { Occurrence, Roster, Schedule } from "./model.js";
-import { occurrenceKey } from "./model.js";
 import { caregiverStops, travelOfStops } from "./timeline.js";
-import { TravelMatrix } from "./travel.js";
+import type { TravelMatrix } from "./travel.js";
+import { rosterIndex } from "./roster-index.js";
 
 /**
  * Continuity as municipalities report it to Kolada:
@@ -100,10 +100,9 @@ export function municipalFigures(districts: readonly Metrics[]) {
 }
 
 export function computeMetrics(roster: Roster, schedule: Schedule, travel?: TravelMatrix): Metrics {
-  const matrix = travel ?? new TravelMatrix(roster.clients, roster.travel);
+  const { occurrenceOf, clientIndexById: clientIndex, travel: known } = rosterIndex(roster);
+  const matrix = travel ?? known;
   const measuredDays = Math.min(KOLADA_DAYS, roster.periodDays);
-  const occurrenceByKey = new Map(roster.occurrences.map((o) => [o.key, o]));
-  const clientIndex = new Map(roster.clients.map((c) => [c.id, c.index]));
   const staff = roster.clients.map(() => new Set<string>());
   const visits = roster.clients.map(() => 0);
   const byContact = roster.clients.map(() => 0);
@@ -115,7 +114,7 @@ export function computeMetrics(roster: Roster, schedule: Schedule, travel?: Trav
     visitMinutes += (a.end - a.start) * a.caregivers.length;
     const contact = roster.clients[ci]!.contactPerson;
     if (contact !== undefined && a.caregivers.includes(roster.caregivers[contact]!.id)) byContact[ci]!++;
-    const o = occurrenceByKey.get(occurrenceKey(a.client, a.visit, a.date));
+    const o = occurrenceOf(a.client, a.visit, a.date);
     // a double-staffed visit counts both persons; the visit counts when it starts 07:00-22:00
     if (o && o.kind === "care" && o.day < measuredDays && a.start >= o.koladaFrom && a.start <= o.koladaTo)
       for (const id of a.caregivers) staff[ci]!.add(id);

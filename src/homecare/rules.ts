@@ -3,7 +3,7 @@ import { breakFits, shiftContaining, travelOfStops, type Stop } from "./timeline
 import { formatViolation, runRules, type Finding, type Violation } from "../common/violation.js";
 import { InputError } from "../common/errors.js";
 import { localClock, localTime } from "./clock.js";
-import { buildContext, type ValidationContext } from "./context.js";
+import { buildContext, type ResolvedAssignment, type ValidationContext } from "./context.js";
 import type { TravelMatrix } from "./travel.js";
 
 /**
@@ -38,135 +38,154 @@ export const shiftCanHold = (c: Caregiver, o: Occurrence): boolean => holdingShi
 /** Whether the caregiver may serve the visit at all, before any other visit is placed: all of spec rule 1. */
 export const mayServe = (roster: Roster, c: Caregiver, o: Occurrence): boolean => qualified(roster, c, o) && shiftCanHold(c, o);
 
+// ---- walking the schedule: each rule's test on one assignment (or one of its caregivers), findings collected
+// in one list (plain loops, no array per assignment: the API validates a schedule on every request, issue #19)
+
+function eachAssignment(ctx: ValidationContext, test: (r: ResolvedAssignment) => Finding | null): Finding[] {
+  const out: Finding[] = [];
+  for (const r of ctx.resolved) {
+    const f = test(r);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function eachCaregiver(ctx: ValidationContext, test: (r: ResolvedAssignment, c: Caregiver | undefined, k: number) => Finding | null): Finding[] {
+  const out: Finding[] = [];
+  for (const r of ctx.resolved)
+    for (let k = 0; k < r.caregivers.length; k++) {
+      const f = test(r, r.caregivers[k], k);
+      if (f) out.push(f);
+    }
+  return out;
+}
+
 // ---- the rules
 
 /** Every caregiver a schedule names is in the roster. */
 export const knownCaregivers: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    r.caregivers.flatMap((c, k) => (c ? [] : [{ where: r.key, who: r.assignment.caregivers[k]!, message: `unknown caregiver "${r.assignment.caregivers[k]}"` }])),
-  );
+  eachCaregiver(ctx, (r, c, k) => (c ? null : { where: r.key, who: r.assignment.caregivers[k]!, message: `unknown caregiver "${r.assignment.caregivers[k]}"` }));
 
 /** Every assignment is an occurrence of the roster, planned once. */
 export const assignmentsAreOccurrences: Rule = (ctx) => {
   const out: Finding[] = [];
+  // an occurrence of the roster is planned again when it is not its first assignment; any other key by a set
   const seen = new Set<string>();
-  for (const r of ctx.resolved) {
-    if (seen.has(r.key)) out.push({ where: r.key, message: "is planned more than once" });
-    seen.add(r.key);
+  ctx.resolved.forEach((r, i) => {
+    const again = r.occurrence ? ctx.assignmentOf[r.occurrence.index] !== i : seen.has(r.key);
+    if (again) out.push({ where: r.key, message: "is planned more than once" });
+    if (!r.occurrence) seen.add(r.key);
     if (!r.occurrence && !ctx.roster.awayKeys.has(r.key)) out.push({ where: r.key, message: "is not a visit occurrence of the roster" });
-  }
+  });
   return out;
 };
 
 /** Spec rule 3: no visit on a day the client is away (such a day has no occurrence). */
 export const notWhileAway: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    !r.occurrence && ctx.roster.awayKeys.has(r.key) ? [{ where: r.key, message: `the client is away on ${r.assignment.date}; no visit may be planned` }] : [],
+  eachAssignment(ctx, (r) =>
+    !r.occurrence && ctx.roster.awayKeys.has(r.key) ? { where: r.key, message: `the client is away on ${r.assignment.date}; no visit may be planned` } : null,
   );
 
 /** Every occurrence is either assigned or listed unassigned with a reason; never silently dropped. */
 export const everyOccurrenceAccountedFor: Rule = (ctx) => {
   const out: Finding[] = [];
-  const assigned = new Set(ctx.resolved.map((r) => r.key));
-  const unassigned = new Map<string, string>();
+  const listed = new Uint8Array(ctx.roster.occurrences.length);
+  // assigned keys that are no occurrence of the roster (an away day, a typo): usually none
+  const otherAssigned = new Set(ctx.resolved.filter((r) => !r.occurrence).map((r) => r.key));
   for (const u of ctx.schedule.unassigned) {
     const key = occurrenceKey(u.client, u.visit, u.date);
-    if (assigned.has(key)) out.push({ where: key, message: "is both assigned and listed unassigned" });
-    if (!ctx.occurrenceByKey.has(key)) out.push({ where: key, message: "is listed unassigned but is not a visit occurrence of the roster" });
+    const o = ctx.occurrenceByKey.get(key);
+    if (o ? ctx.assignmentOf[o.index] !== -1 : otherAssigned.has(key)) out.push({ where: key, message: "is both assigned and listed unassigned" });
+    if (!o) out.push({ where: key, message: "is listed unassigned but is not a visit occurrence of the roster" });
     if (!u.reason.trim()) out.push({ where: key, message: "is listed unassigned without a reason" });
-    unassigned.set(key, u.reason);
+    if (o) listed[o.index] = 1;
   }
   for (const o of ctx.roster.occurrences)
-    if (!assigned.has(o.key) && !unassigned.has(o.key)) out.push({ where: o.key, message: "is neither assigned nor listed unassigned" });
+    if (ctx.assignmentOf[o.index] === -1 && !listed[o.index]) out.push({ where: o.key, message: "is neither assigned nor listed unassigned" });
   return out;
 };
 
 /** The planned visit lasts exactly its durationMinutes, for each of its caregivers. */
 export const durationMatches: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) => {
+  eachAssignment(ctx, (r) => {
     const o = r.occurrence;
-    if (!o) return [];
+    if (!o) return null;
     const k = r.starts.findIndex((s, i) => r.ends[i]! - s !== o.duration);
-    if (k < 0) return [];
+    if (k < 0) return null;
     const planned = r.ends[k]! - r.starts[k]!;
     const who = r.starts.length > 1 ? { who: r.assignment.caregivers[k]! } : {};
-    return [{ where: r.key, ...who, amount: Math.abs(planned - o.duration), unit: "minutes" as const, message: `lasts ${planned} min, the visit takes ${o.duration} min` }];
+    return { where: r.key, ...who, amount: Math.abs(planned - o.duration), unit: "minutes", message: `lasts ${planned} min, the visit takes ${o.duration} min` };
   });
 
 /** Spec rule 1: a shift of each assigned caregiver contains the whole visit. */
 export const withinShift: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    r.caregivers.flatMap((c, k) => {
-      if (!c || !r.occurrence) return [];
-      const start = r.starts[k]!;
-      const end = r.ends[k]!;
-      if (shiftContaining(c.shifts, start, end) >= 0) return [];
-      // how far the visit sticks out of the nearest shift
-      const outside = Math.min(...c.shifts.map((s) => Math.max(0, s.start - start) + Math.max(0, end - s.end)), r.occurrence.duration);
-      return [{ where: r.key, who: c.id, amount: outside, unit: "minutes" as const, message: `${span(ctx, start, end)} is not inside a shift of ${c.id}` }];
-    }),
-  );
+  eachCaregiver(ctx, (r, c, k) => {
+    if (!c || !r.occurrence) return null;
+    const start = r.starts[k]!;
+    const end = r.ends[k]!;
+    if (shiftContaining(c.shifts, start, end) >= 0) return null;
+    // how far the visit sticks out of the nearest shift
+    const outside = Math.min(...c.shifts.map((s) => Math.max(0, s.start - start) + Math.max(0, end - s.end)), r.occurrence.duration);
+    return { where: r.key, who: c.id, amount: outside, unit: "minutes", message: `${span(ctx, start, end)} is not inside a shift of ${c.id}` };
+  });
 
 /** Spec rule 1: each assigned caregiver holds every skill the visit requires. */
 export const hasRequiredSkills: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    r.caregivers.flatMap((c) => {
-      if (!c || !r.occurrence || holdsSkills(c, r.occurrence)) return [];
-      const missing = r.occurrence.skills.filter((s) => !c.skills.has(s));
-      return [{ where: r.key, who: c.id, message: `${c.id} lacks the skill ${missing.join(", ")}` }];
-    }),
-  );
+  eachCaregiver(ctx, (r, c) => {
+    if (!c || !r.occurrence || holdsSkills(c, r.occurrence)) return null;
+    const missing = r.occurrence.skills.filter((s) => !c.skills.has(s));
+    return { where: r.key, who: c.id, message: `${c.id} lacks the skill ${missing.join(", ")}` };
+  });
 
 /** Spec rule 1: no caregiver the client has excluded. */
 export const notExcluded: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    r.caregivers.flatMap((c) =>
-      c && r.occurrence && !notExcludedBy(ctx.roster, c, r.occurrence) ? [{ where: r.key, who: c.id, message: `client ${r.assignment.client} has excluded ${c.id}` }] : [],
-    ),
+  eachCaregiver(ctx, (r, c) =>
+    c && r.occurrence && !notExcludedBy(ctx.roster, c, r.occurrence) ? { where: r.key, who: c.id, message: `client ${r.assignment.client} has excluded ${c.id}` } : null,
   );
 
 /** Spec rule 2: exactly `staff` distinct caregivers. */
 export const staffCount: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) => {
-    if (!r.occurrence) return [];
+  eachAssignment(ctx, (r) => {
+    if (!r.occurrence) return null;
     const ids = r.assignment.caregivers;
-    const distinct = new Set(ids).size;
-    if (distinct !== ids.length) return [{ where: r.key, message: `names a caregiver twice (${ids.join(", ")})` }];
+    // one or two names: compared directly, no set built
+    const distinct = ids.length === 1 ? 1 : ids.length === 2 && ids[0] !== ids[1] ? 2 : new Set(ids).size;
+    if (distinct !== ids.length) return { where: r.key, message: `names a caregiver twice (${ids.join(", ")})` };
     return distinct === r.occurrence.staff
-      ? []
-      : [{ where: r.key, amount: Math.abs(r.occurrence.staff - distinct), unit: "caregivers" as const, message: `has ${distinct} caregiver(s), the visit needs ${r.occurrence.staff}` }];
+      ? null
+      : { where: r.key, amount: Math.abs(r.occurrence.staff - distinct), unit: "caregivers", message: `has ${distinct} caregiver(s), the visit needs ${r.occurrence.staff}` };
   });
 
 /** Spec rule 2: with dubbelbemanning both caregivers start together. */
 export const simultaneousStart: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) =>
-    new Set(r.starts).size > 1
-      ? [{ where: r.key, amount: Math.max(...r.starts) - Math.min(...r.starts), unit: "minutes" as const, message: `the caregivers start at different times (${r.starts.map((s) => localClock(ctx.roster, s)).join(" and ")})` }]
-      : [],
+  eachAssignment(ctx, (r) =>
+    r.starts.some((s) => s !== r.starts[0])
+      ? { where: r.key, amount: Math.max(...r.starts) - Math.min(...r.starts), unit: "minutes", message: `the caregivers start at different times (${r.starts.map((s) => localClock(ctx.roster, s)).join(" and ")})` }
+      : null,
   );
 
 /** Spec rule 3: the start lies in [earliest, latest] on the occurrence's date. */
 export const startInWindow: Rule = (ctx) =>
-  ctx.resolved.flatMap((r) => {
+  eachAssignment(ctx, (r) => {
     const o = r.occurrence;
-    if (!o) return [];
+    if (!o) return null;
     const bad = r.starts.find((s) => s < o.earliest || s > o.latest);
     return bad === undefined
-      ? []
-      : [{ where: r.key, amount: bad < o.earliest ? o.earliest - bad : bad - o.latest, unit: "minutes" as const, message: `starts ${localTime(ctx.roster, bad)}, outside its window ${localClock(ctx.roster, o.earliest)}-${localClock(ctx.roster, o.latest)}` }];
+      ? null
+      : { where: r.key, amount: bad < o.earliest ? o.earliest - bad : bad - o.latest, unit: "minutes", message: `starts ${localTime(ctx.roster, bad)}, outside its window ${localClock(ctx.roster, o.earliest)}-${localClock(ctx.roster, o.latest)}` };
   });
 
 /** Spec rule 3: at least N minutes after the start of the same day's other visit (when both are planned). */
 export const minGapAfter: Rule = (ctx) => {
-  const startByKey = new Map(ctx.resolved.map((r) => [r.key, r.assignment.start]));
-  return ctx.resolved.flatMap((r) => {
+  return eachAssignment(ctx, (r) => {
     const gap = r.occurrence?.gapAfter;
-    if (!gap) return [];
+    if (!gap) return null;
     const other = ctx.roster.occurrences[gap.occurrence]!;
-    const otherStart = startByKey.get(other.key);
-    if (otherStart === undefined || r.assignment.start - otherStart >= gap.minutes) return [];
+    const k = ctx.assignmentOf[gap.occurrence]!;
+    const otherStart = k < 0 ? undefined : ctx.resolved[k]!.assignment.start;
+    if (otherStart === undefined || r.assignment.start - otherStart >= gap.minutes) return null;
     const after = r.assignment.start - otherStart;
-    return [{ where: r.key, amount: gap.minutes - after, unit: "minutes" as const, message: `starts ${after} min after ${other.key}, needs at least ${gap.minutes}` }];
+    return { where: r.key, amount: gap.minutes - after, unit: "minutes", message: `starts ${after} min after ${other.key}, needs at least ${gap.minutes}` };
   });
 };
 
@@ -227,11 +246,11 @@ export const maxMinutes: Rule = (ctx) =>
 
 /** Spec rule 5: pinned assignments are kept. */
 export const pinsKept: Rule = (ctx) => {
-  const byKey = new Map(ctx.resolved.map((r) => [r.key, r]));
   return ctx.roster.pins.flatMap((p) => {
     const o = ctx.roster.occurrences[p.occurrence]!;
     const ids = p.caregivers.map((i) => ctx.roster.caregivers[i]!.id);
-    const r = byKey.get(o.key);
+    const k = ctx.assignmentOf[p.occurrence]!;
+    const r = k < 0 ? undefined : ctx.resolved[k];
     const missing = ids.filter((id) => !r?.assignment.caregivers.includes(id));
     return missing.length
       ? [{ where: o.key, who: missing[0]!, message: `is pinned to ${ids.join(" and ")}, the schedule has ${r ? r.assignment.caregivers.join(" and ") : "it unassigned"}` }]

@@ -1,8 +1,8 @@
 import { IssueCollector } from "../common/errors.js";
 import type { Assignment, Roster, Schedule } from "./model.js";
-import { occurrenceKey } from "./model.js";
 import { scheduleSchema } from "./schema.js";
-import { absToIso, absToLocal, clockToMinute, isoToAbs, isValidClock, isValidDate, wallToAbs } from "../common/time.js";
+import { absToIso, absToLocal, clockMinuteOrInvalid, isoToAbs, isValidDate, wallToAbs } from "../common/time.js";
+import { rosterIndex } from "./roster-index.js";
 import type { ShiftTimeline } from "./timeline.js";
 import { csvColumns, parseCsv, toCsv } from "../common/csv.js";
 import { parseJsonText, parseWithSchema } from "../common/parse.js";
@@ -41,54 +41,60 @@ export const NOT_IN_CSV = "not planned in the CSV schedule";
  * listed as unassigned, since CSV cannot say so itself.
  */
 export function readScheduleCsv(text: string, roster: Roster, source?: string): Schedule {
-  const [header, ...rows] = parseCsv(text, source);
-  const col = csvColumns(header, SCHEDULE_CSV_COLUMNS, source);
+  const rows = parseCsv(text, source);
+  const col = csvColumns(rows[0], SCHEDULE_CSV_COLUMNS, source);
   const issues = new IssueCollector();
-  const dayByDate = new Map(roster.days.map((d) => [d.date, d]));
-  const byKey = new Map<string, Assignment>();
-  for (const row of rows) {
-    const f = (name: (typeof SCHEDULE_CSV_COLUMNS)[number]) => (row.fields[col[name]] ?? "").trim();
-    const at = (name: string) => `line ${row.line}.${name}`;
-    if (row.fields.length !== SCHEDULE_CSV_COLUMNS.length) {
-      issues.add(`line ${row.line}`, `has ${row.fields.length} fields, expected ${SCHEDULE_CSV_COLUMNS.length}`);
+  const { dayByDate } = rosterIndex(roster);
+  const afterPeriod = roster.days[roster.periodDays];
+  const byParts = new Map<string, Map<string, Map<string, Assignment>>>();
+  const assignments: Assignment[] = [];
+  // plain loops and reads by position: the API reads a schedule like this for every check (issue #19)
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r]!;
+    const fields = row.fields;
+    if (fields.length !== SCHEDULE_CSV_COLUMNS.length) {
+      issues.add(`line ${row.line}`, `has ${fields.length} fields, expected ${SCHEDULE_CSV_COLUMNS.length}`);
       continue;
     }
-    const [client, visit, date, startClock, endClock, caregiver] = SCHEDULE_CSV_COLUMNS.map(f) as string[] as [
-      string, string, string, string, string, string,
-    ];
-    let bad = false;
-    for (const [name, value] of [["client", client], ["visit", visit], ["caregiver", caregiver]] as const)
-      if (!value) {
-        issues.add(at(name), "is empty");
-        bad = true;
-      }
+    const client = fields[col.client]!.trim();
+    const visit = fields[col.visit]!.trim();
+    const date = fields[col.date]!.trim();
+    const startClock = fields[col.start]!.trim();
+    const endClock = fields[col.end]!.trim();
+    const caregiver = fields[col.caregiver]!.trim();
+    const at = (name: string) => `line ${row.line}.${name}`;
+    let bad = !client || !visit || !caregiver;
+    if (bad) for (const [name, value] of [["client", client], ["visit", visit], ["caregiver", caregiver]] as const) if (!value) issues.add(at(name), "is empty");
     if (!isValidDate(date)) {
       issues.add(at("date"), `"${date}" is not a date YYYY-MM-DD`);
       bad = true;
     }
-    for (const [name, value] of [["start", startClock], ["end", endClock]] as const)
-      if (!isValidClock(value)) {
-        issues.add(at(name), `"${value}" is not a clock time HH:MM`);
-        bad = true;
-      }
-    if (bad) continue;
+    const startMinute = clockMinuteOrInvalid(startClock);
+    const endMinute = clockMinuteOrInvalid(endClock);
+    if (startMinute < 0) issues.add(at("start"), `"${startClock}" is not a clock time HH:MM`);
+    if (endMinute < 0) issues.add(at("end"), `"${endClock}" is not a clock time HH:MM`);
+    if (bad || startMinute < 0 || endMinute < 0) continue;
     const day = dayByDate.get(date);
-    if (!day || day === roster.days[roster.periodDays]) {
+    if (!day || day === afterPeriod) {
       issues.add(at("date"), `${date} is outside the roster's period`);
       continue;
     }
-    const startMinute = clockToMinute(startClock);
-    const endMinute = clockToMinute(endClock);
     const start = wallToAbs(day, startMinute);
     const endDay = endMinute <= startMinute ? roster.days[roster.days.indexOf(day) + 1]! : day;
     const end = wallToAbs(endDay, endMinute);
     if (start === null) issues.add(at("start"), `${startClock} does not exist on ${date} (the clocks go forward)`);
     if (end === null) issues.add(at("end"), `${endClock} does not exist on ${endDay.date} (the clocks go forward)`);
     if (start === null || end === null) continue;
-    const key = occurrenceKey(client, visit, date);
-    const existing = byKey.get(key);
+    // rows of one occurrence by client, visit and date: nested maps, as rosterIndex.occurrenceOf
+    let visits = byParts.get(client);
+    if (!visits) byParts.set(client, (visits = new Map()));
+    let dates = visits.get(visit);
+    if (!dates) visits.set(visit, (dates = new Map()));
+    const existing = dates.get(date);
     if (!existing) {
-      byKey.set(key, { client, visit, date, start, end, caregivers: [caregiver] });
+      const a: Assignment = { client, visit, date, start, end, caregivers: [caregiver] };
+      dates.set(date, a);
+      assignments.push(a);
       continue;
     }
     existing.caregivers.push(caregiver);
@@ -104,9 +110,9 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
   }
   issues.throwIfAny(source);
   const unassigned = roster.occurrences
-    .filter((o) => !byKey.has(o.key))
+    .filter((o) => !byParts.get(roster.clients[o.client]!.id)?.get(o.visitId)?.has(o.date))
     .map((o) => ({ client: roster.clients[o.client]!.id, visit: o.visitId, date: o.date, reason: NOT_IN_CSV }));
-  return { assignments: [...byKey.values()], unassigned };
+  return { assignments, unassigned };
 }
 
 function sortedAssignments(schedule: Schedule): Assignment[] {

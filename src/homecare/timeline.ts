@@ -1,6 +1,7 @@
 import type { Roster, Schedule, Shift } from "./model.js";
 import { occurrenceKey } from "./model.js";
 import type { TravelMatrix } from "./travel.js";
+import { rosterIndex } from "./roster-index.js";
 
 /** One visit in a caregiver's day, as read from a schedule. */
 export interface Stop {
@@ -10,21 +11,22 @@ export interface Stop {
   end: number;
 }
 
-/** Each caregiver's visits in time order (index = caregiver index); unknown ids are skipped. */
-export function caregiverStops(roster: Roster, schedule: Schedule): Stop[][] {
-  const cgIndex = new Map(roster.caregivers.map((c) => [c.id, c.index]));
-  const clientIndex = new Map(roster.clients.map((c) => [c.id, c.index]));
+/** Each caregiver's visits in time order (index = caregiver index); unknown ids are skipped. `keys`: each assignment's occurrence key, where the caller has them. */
+export function caregiverStops(roster: Roster, schedule: Schedule, keys?: readonly string[]): Stop[][] {
+  const { caregiverById, clientIndexById } = rosterIndex(roster);
   const stops: Stop[][] = roster.caregivers.map(() => []);
-  for (const a of schedule.assignments) {
-    const client = clientIndex.get(a.client);
+  for (let i = 0; i < schedule.assignments.length; i++) {
+    const a = schedule.assignments[i]!;
+    const client = clientIndexById.get(a.client);
     if (client === undefined) continue;
-    a.caregivers.forEach((id, k) => {
-      const cg = cgIndex.get(id);
-      if (cg === undefined) return;
+    const key = keys?.[i] ?? occurrenceKey(a.client, a.visit, a.date);
+    for (let k = 0; k < a.caregivers.length; k++) {
+      const cg = caregiverById.get(a.caregivers[k]!);
+      if (cg === undefined) continue;
       const start = a.caregiverStarts?.[k] ?? a.start;
       const end = a.caregiverEnds?.[k] ?? start + (a.end - a.start);
-      stops[cg]!.push({ key: occurrenceKey(a.client, a.visit, a.date), client, start, end });
-    });
+      stops[cg.index]!.push({ key, client, start, end });
+    }
   }
   for (const list of stops) list.sort((x, y) => x.start - y.start || x.end - y.end);
   return stops;
