@@ -38,11 +38,11 @@ export function insertOccurrence(
     // taken as the order yields them: the first that fits ends it
     for (const cg of ordered) {
       if (fixed.includes(cg)) continue;
-      const team = [...fixed, cg];
       // one caregiver: the gap of her route where the visit adds the least drive, not the first gap
-      const start = team.length === 1 ? (state.cheapestInsertion(cg, o)?.start ?? null) : state.findStart(team, o);
+      // (no team list built for each caregiver tried: most do not fit)
+      const start = fixed.length === 0 ? (state.cheapestInsertion(cg, o)?.start ?? null) : state.findStart([...fixed, cg], o);
       if (start !== null) {
-        place(o, team, start);
+        place(o, [...fixed, cg], start);
         return true;
       }
     }

@@ -67,19 +67,23 @@ export class Moves {
     if (o.staff === 1 && !this.pinned.has(o.index)) {
       const counts = plan.counts[o.client]!;
       let best = -1;
-      let at: { start: number; cost: number } | null = null;
-      for (const cg of this.candidates(o)) {
+      let bestStart = 0;
+      let bestCost = Infinity;
+      const candidates = this.candidates(o);
+      for (let k = 0; k < candidates.length; k++) {
+        const cg = candidates[k]!;
         if (cg === avoid || counts[cg]! === 0) continue;
         const there = plan.state.cheapestInsertion(cg, o);
         if (!there) continue;
         const cost = plan.choiceCost(o, cg, there.travel);
-        if (!at || cost < at.cost) {
+        if (best < 0 || cost < bestCost) {
           best = cg;
-          at = { start: there.start, cost };
+          bestStart = there.start;
+          bestCost = cost;
         }
       }
-      if (at) {
-        plan.place(o, [best], at.start);
+      if (best >= 0) {
+        plan.place(o, [best], bestStart);
         return true;
       }
     }

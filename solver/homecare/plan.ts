@@ -76,7 +76,9 @@ export class Plan {
     this.visitMinutes += sign * o.duration * cgs.length;
     if (o.kind !== "care") return;
     const counts = this.counts[o.client]!;
-    for (const cg of cgs) {
+    // indexed loops on the search's hot paths: `for of` here allocated an iterator on every call
+    for (let k = 0; k < cgs.length; k++) {
+      const cg = cgs[k]!;
       const before = counts[cg]!;
       counts[cg] = before + sign;
       if ((before === 0 && sign === 1) || (before === 1 && sign === -1)) {

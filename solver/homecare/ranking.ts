@@ -93,12 +93,11 @@ export class TeamFirst {
    * first with a heap, gave the same order and was slower: when no team member fits, most of
    * the rest are tried anyway.)
    */
-  *order(o: Occurrence, cgs: readonly number[], avoid = -1): Generator<number, void, undefined> {
+  order(o: Occurrence, cgs: readonly number[], avoid = -1): Iterable<number> {
     const counts = this.plan.counts[o.client]!;
     const contact = this.roster.clients[o.client]!.contactPerson;
     const first = (cg: number) => cg !== avoid && (counts[cg]! > 0 || cg === contact || this.planRank !== null);
-    yield* this.sorted(o, cgs.filter(first), avoid);
-    yield* this.sorted(o, cgs.filter((cg) => !first(cg)), avoid);
+    return tiers(() => this.sorted(o, cgs.filter(first), avoid), () => this.sorted(o, cgs.filter((cg) => !first(cg)), avoid));
   }
 
   /** `cgs` by score, best first, ties by index. */
@@ -114,4 +113,32 @@ export class TeamFirst {
     for (let k = 0; k < keys.length; k++) out[k] = ((keys[k]! % n) + n) % n;
     return out;
   }
+}
+
+/**
+ * Two lists, the second made only when the first is used up: the team-first order without a
+ * generator (a generator's step allocates its result; on the search's insertions that was a
+ * seventh of all it allocated). One result object serves every step, as the protocol allows.
+ */
+function tiers(first: () => number[], second: () => number[]): Iterable<number> {
+  return {
+    [Symbol.iterator]() {
+      let list = first();
+      let k = 0;
+      let onSecond = false;
+      const result = { value: 0, done: false };
+      return {
+        next(): IteratorResult<number> {
+          while (k >= list.length) {
+            if (onSecond) return { value: undefined, done: true };
+            list = second();
+            k = 0;
+            onSecond = true;
+          }
+          result.value = list[k++]!;
+          return result;
+        },
+      };
+    },
+  };
 }

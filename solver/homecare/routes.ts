@@ -22,12 +22,17 @@ export class RouteState {
   readonly assigned: number[][];
   /** occurrences whose minGapAfter refers to the key occurrence */
   private readonly dependents: number[][];
+  /** scratch for rangesInto */
+  private readonly ranges: number[] = [];
+  /** the longest visit, in minutes (how far before a shift a stop reaching into it can start) */
+  private readonly longest: number;
 
   constructor(
     readonly roster: Roster,
     readonly travel: TravelMatrix,
   ) {
     this.stops = roster.caregivers.map(() => []);
+    this.longest = roster.occurrences.reduce((m, o) => Math.max(m, o.duration), 0);
     this.worked = roster.caregivers.map(() => 0);
     this.start = new Int32Array(roster.occurrences.length).fill(-1);
     this.assigned = roster.occurrences.map(() => []);
@@ -54,9 +59,21 @@ export class RouteState {
 
   /** Disjoint start intervals at which `cg` could slot the visit between its current stops. */
   startRanges(cg: number, o: Occurrence, lo: number, hi: number): [number, number][] {
+    const n = this.rangesInto(cg, o, lo, hi);
+    const out: [number, number][] = new Array(n);
+    for (let k = 0; k < n; k++) out[k] = [this.ranges[2 * k]!, this.ranges[2 * k + 1]!];
+    return out;
+  }
+
+  /**
+   * startRanges into `this.ranges` (start, end, start, end, ...), returning how many: the search
+   * asks this for every caregiver it tries, and one list reused is a tenth less garbage to collect.
+   */
+  private rangesInto(cg: number, o: Occurrence, lo: number, hi: number): number {
     const c = this.roster.caregivers[cg]!;
     const stops = this.stops[cg]!;
-    const out: [number, number][] = [];
+    const out = this.ranges;
+    let n = 0;
     for (const shift of c.shifts) {
       const sLo = Math.max(lo, shift.start);
       const sHi = Math.min(hi, shift.end - o.duration);
@@ -69,11 +86,15 @@ export class RouteState {
         if (prev && prev.start > sHi) break;
         const a = Math.max(sLo, prev ? prev.end + this.travel.between(prev.client, o.client) : sLo);
         const b = Math.min(sHi, next ? next.start - o.duration - this.travel.between(o.client, next.client) : sHi);
-        if (a <= b) out.push([a, b]);
+        if (a <= b) {
+          out[2 * n] = a;
+          out[2 * n + 1] = b;
+          n++;
+        }
         if (next && next.start > sHi + o.duration) break;
       }
     }
-    return out;
+    return n;
   }
 
   /** Whether inserting the visit at `start` keeps cg's break and maxMinutes (the non-local rules). */
@@ -85,7 +106,10 @@ export class RouteState {
     const stops = this.stops[cg]!;
     const pos = lowerBound(stops, start);
     if (shift.break) {
-      const inside = stops.filter((s) => s.start < shift.end && s.end > shift.start);
+      // the stops that overlap the shift, found from the sorted list: none that starts more than the
+      // longest visit before the shift can reach into it (was a filter of the whole two weeks)
+      const inside: PlacedStop[] = [];
+      for (let i = lowerBound(stops, shift.start - this.longest); i < stops.length && stops[i]!.start < shift.end; i++) if (stops[i]!.end > shift.start) inside.push(stops[i]!);
       const k = lowerBound(inside, start);
       inside.splice(k, 0, candidate);
       if (!breakFits(shift, inside, this.travel)) return false;
@@ -132,19 +156,29 @@ export class RouteState {
     const [lo, hi] = this.gapBounds(o);
     if (lo > hi) return null;
     const shifts = this.roster.caregivers[cg]!.shifts;
-    let best: { start: number; travel: number } | null = null;
-    for (const [a, b] of this.startRanges(cg, o, lo, hi)) {
-      const start = [a, b, Math.floor((a + b) / 2)].find((s) => this.keepsBreakAndHours(cg, o, s));
-      if (start === undefined) continue;
+    let bestStart = -1;
+    let bestTravel = Infinity;
+    const n = this.rangesInto(cg, o, lo, hi);
+    for (let k = 0; k < n; k++) {
+      // rangesInto is not called again below, so this.ranges holds still
+      const a = this.ranges[2 * k]!;
+      const b = this.ranges[2 * k + 1]!;
+      const mid = Math.floor((a + b) / 2);
+      const start = this.keepsBreakAndHours(cg, o, a) ? a : this.keepsBreakAndHours(cg, o, b) ? b : this.keepsBreakAndHours(cg, o, mid) ? mid : -1;
+      if (start < 0) continue;
       const shift = shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
       const travel = this.insertionCost(cg, o, lowerBound(this.stops[cg]!, start), shift.start, shift.end) - o.duration;
-      if (!best || travel < best.travel) best = { start, travel };
+      if (travel < bestTravel) {
+        bestStart = start;
+        bestTravel = travel;
+      }
     }
-    return best;
+    return bestStart < 0 ? null : { start: bestStart, travel: bestTravel };
   }
 
   place(cgs: readonly number[], o: Occurrence, start: number): void {
-    for (const cg of cgs) {
+    for (let k = 0; k < cgs.length; k++) {
+      const cg = cgs[k]!;
       const c = this.roster.caregivers[cg]!;
       const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
       const stops = this.stops[cg]!;
@@ -158,7 +192,9 @@ export class RouteState {
 
   remove(o: Occurrence): void {
     const start = this.start[o.index]!;
-    for (const cg of this.assigned[o.index]!) {
+    const cgs = this.assigned[o.index]!;
+    for (let k = 0; k < cgs.length; k++) {
+      const cg = cgs[k]!;
       const c = this.roster.caregivers[cg]!;
       const stops = this.stops[cg]!;
       const pos = stops.findIndex((s) => s.occurrence === o.index);
