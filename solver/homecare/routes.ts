@@ -26,6 +26,8 @@ export class RouteState {
   private readonly ranges: number[] = [];
   /** the longest visit, in minutes (how far before a shift a stop reaching into it can start) */
   private readonly longest: number;
+  /** the longest shift of anyone, in minutes (how far before a time a shift reaching it can start) */
+  private readonly longestShift: number;
 
   constructor(
     readonly roster: Roster,
@@ -33,6 +35,7 @@ export class RouteState {
   ) {
     this.stops = roster.caregivers.map(() => []);
     this.longest = roster.occurrences.reduce((m, o) => Math.max(m, o.duration), 0);
+    this.longestShift = roster.caregivers.reduce((m, c) => c.shifts.reduce((x, s) => Math.max(x, s.end - s.start), m), 0);
     this.worked = roster.caregivers.map(() => 0);
     this.start = new Int32Array(roster.occurrences.length).fill(-1);
     this.assigned = roster.occurrences.map(() => []);
@@ -74,12 +77,25 @@ export class RouteState {
     const stops = this.stops[cg]!;
     const out = this.ranges;
     let n = 0;
-    for (const shift of c.shifts) {
+    // only the shifts that can meet [lo, hi]: shifts are sorted by start, so from the first that
+    // starts at most the longest shift before lo (binary search) to the last that starts by hi
+    // (every shift of two weeks was looked at: a sixth of a generated district's search)
+    const shifts = c.shifts;
+    let k = 0;
+    for (let top = shifts.length; k < top; ) {
+      const mid = (k + top) >> 1;
+      if (shifts[mid]!.start < lo - this.longestShift) k = mid + 1;
+      else top = mid;
+    }
+    for (; k < shifts.length && shifts[k]!.start <= hi; k++) {
+      const shift = shifts[k]!;
       const sLo = Math.max(lo, shift.start);
       const sHi = Math.min(hi, shift.end - o.duration);
       if (sLo > sHi) continue;
-      // gaps between stops around [sLo, sHi + duration]
-      let i = lowerBound(stops, sLo - 24 * 60);
+      // gaps between stops around [sLo, sHi + duration]: from the first stop that starts at most the
+      // longest visit before sLo (an earlier one ends before sLo, so its gap ends before sLo too;
+      // this scanned from a day before, two travel lookups a gap, for the same ranges)
+      let i = lowerBound(stops, sLo - this.longest);
       for (; i <= stops.length; i++) {
         const prev = i > 0 ? stops[i - 1] : undefined;
         const next = stops[i];
