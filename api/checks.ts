@@ -28,7 +28,7 @@ import * as S from "./schemas.js";
 export type { CheckInput, CheckKind, CheckReply };
 
 /** Bodies up to this size are checked without a budget, on the server's check threads: the 12-client example with its CSV is about 60 kB, a worker of its own costs a few milliseconds to start. */
-export const INLINE_CHECK_BYTES = 512 * 1024;
+export const SHARED_THREAD_CHECK_BYTES = 512 * 1024;
 /** The most one check may take in its worker. */
 export const CHECK_BUDGET_SECONDS = 30;
 
@@ -129,11 +129,11 @@ function answerOf(reply: CheckReply): string {
 }
 
 /**
- * Runs the check: a body of more than INLINE_CHECK_BYTES in a worker of its own within its budget;
+ * Runs the check: a body of more than SHARED_THREAD_CHECK_BYTES in a worker of its own within its budget;
  * a smaller one on a thread of the server's pool when there is one, else on this thread.
  */
 export async function runCheck(kind: CheckKind, input: CheckInput, bytes: number, budgetSeconds = CHECK_BUDGET_SECONDS, pool?: CheckPool | null): Promise<string> {
-  if (bytes <= INLINE_CHECK_BYTES) return answerOf(pool ? await pool.run(kind, input) : checkReply(kind, input));
+  if (bytes <= SHARED_THREAD_CHECK_BYTES) return answerOf(pool ? await pool.run(kind, input) : checkReply(kind, input));
   const worker = new Worker(new URL("./check-worker.js", import.meta.url), { workerData: { kind, input } });
   try {
     const reply = await new Promise<CheckReply | "timeout">((resolve, reject) => {

@@ -1,6 +1,6 @@
 import type { Occurrence, Roster } from "../../src/homecare/model.js";
 import { qualified } from "../../src/homecare/rules.js";
-import { breakFits, type Stop } from "../../src/homecare/timeline.js";
+import { breakFits, shiftContaining, type Stop } from "../../src/homecare/timeline.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
 
 /**
@@ -24,6 +24,9 @@ export class RouteState {
   private readonly dependents: number[][];
   /** scratch for rangesInto */
   private readonly ranges: number[] = [];
+  /** scratch for keepsBreakAndHours */
+  private readonly scratchInside: PlacedStop[] = [];
+  private readonly scratchStop: PlacedStop = { key: "", client: 0, start: 0, end: 0, occurrence: 0 };
   /** the longest visit, in minutes (how far before a shift a stop reaching into it can start) */
   private readonly longest: number;
   /** the longest shift of anyone, in minutes (how far before a time a shift reaching it can start) */
@@ -50,14 +53,23 @@ export class RouteState {
 
   /** The start range allowed by minGapAfter in both directions, given what is placed. */
   gapBounds(o: Occurrence): [number, number] {
-    let lo = o.earliest;
+    return [this.gapLo(o), this.gapHi(o)];
+  }
+
+  /** gapBounds' lower end (apart, so the hot paths build no pair) */
+  private gapLo(o: Occurrence): number {
+    return o.gapAfter && this.start[o.gapAfter.occurrence]! >= 0 ? Math.max(o.earliest, this.start[o.gapAfter.occurrence]! + o.gapAfter.minutes) : o.earliest;
+  }
+
+  /** gapBounds' upper end */
+  private gapHi(o: Occurrence): number {
     let hi = o.latest;
-    if (o.gapAfter && this.start[o.gapAfter.occurrence]! >= 0) lo = Math.max(lo, this.start[o.gapAfter.occurrence]! + o.gapAfter.minutes);
-    for (const d of this.dependents[o.index]!) {
-      const dep = this.roster.occurrences[d]!;
-      if (this.start[d]! >= 0) hi = Math.min(hi, this.start[d]! - dep.gapAfter!.minutes);
+    const deps = this.dependents[o.index]!;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k]!;
+      if (this.start[d]! >= 0) hi = Math.min(hi, this.start[d]! - this.roster.occurrences[d]!.gapAfter!.minutes);
     }
-    return [lo, hi];
+    return hi;
   }
 
   /** Disjoint start intervals at which `cg` could slot the visit between its current stops. */
@@ -116,18 +128,35 @@ export class RouteState {
   /** Whether inserting the visit at `start` keeps cg's break and maxMinutes (the non-local rules). */
   keepsBreakAndHours(cg: number, o: Occurrence, start: number): boolean {
     const c = this.roster.caregivers[cg]!;
-    const candidate: PlacedStop = { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index };
-    const shift = c.shifts.find((s) => s.start <= start && candidate.end <= s.end);
-    if (!shift) return false;
+    const k = shiftContaining(c.shifts, start, start + o.duration);
+    if (k < 0) return false;
+    const shift = c.shifts[k]!;
     const stops = this.stops[cg]!;
     const pos = lowerBound(stops, start);
     if (shift.break) {
-      // the stops that overlap the shift, found from the sorted list: none that starts more than the
-      // longest visit before the shift can reach into it (was a filter of the whole two weeks)
-      const inside: PlacedStop[] = [];
-      for (let i = lowerBound(stops, shift.start - this.longest); i < stops.length && stops[i]!.start < shift.end; i++) if (stops[i]!.end > shift.start) inside.push(stops[i]!);
-      const k = lowerBound(inside, start);
-      inside.splice(k, 0, candidate);
+      // the stops that overlap the shift with the visit among them, in order, found from the sorted
+      // list: none that starts more than the longest visit before the shift can reach into it (was a
+      // filter of the whole two weeks, then a splice)
+      // one scratch list and one scratch stop, reused: breakFits reads them and keeps neither
+      const candidate = this.scratchStop;
+      candidate.key = o.key;
+      candidate.client = o.client;
+      candidate.start = start;
+      candidate.end = start + o.duration;
+      candidate.occurrence = o.index;
+      const inside = this.scratchInside;
+      inside.length = 0;
+      let placed = false;
+      for (let i = lowerBound(stops, shift.start - this.longest); i < stops.length && stops[i]!.start < shift.end; i++) {
+        const s = stops[i]!;
+        if (s.end <= shift.start) continue;
+        if (!placed && s.start >= start) {
+          inside.push(candidate);
+          placed = true;
+        }
+        inside.push(s);
+      }
+      if (!placed) inside.push(candidate);
       if (!breakFits(shift, inside, this.travel)) return false;
     }
     if (c.maxMinutes !== undefined && this.worked[cg]! + this.insertionCost(cg, o, pos, shift.start, shift.end) > c.maxMinutes) return false;
@@ -139,11 +168,13 @@ export class RouteState {
     const stops = this.stops[cg]!;
     const prev = pos > 0 ? stops[pos - 1] : undefined;
     const next = stops[pos];
-    const inShift = (s: PlacedStop | undefined) => s !== undefined && s.start >= shiftStart && s.end <= shiftEnd;
+    // (plain conditions, no closure: this runs on every insertion the search tries)
+    const prevIn = prev !== undefined && prev.start >= shiftStart && prev.end <= shiftEnd;
+    const nextIn = next !== undefined && next.start >= shiftStart && next.end <= shiftEnd;
     let delta = o.duration;
-    if (inShift(prev)) delta += this.travel.between(prev!.client, o.client);
-    if (inShift(next)) delta += this.travel.between(o.client, next!.client);
-    if (inShift(prev) && inShift(next)) delta -= this.travel.between(prev!.client, next!.client);
+    if (prevIn) delta += this.travel.between(prev.client, o.client);
+    if (nextIn) delta += this.travel.between(o.client, next.client);
+    if (prevIn && nextIn) delta -= this.travel.between(prev.client, next.client);
     return delta;
   }
 
@@ -169,7 +200,8 @@ export class RouteState {
    * is taken), or null when it fits nowhere.
    */
   cheapestInsertion(cg: number, o: Occurrence): { start: number; travel: number } | null {
-    const [lo, hi] = this.gapBounds(o);
+    const lo = this.gapLo(o);
+    const hi = this.gapHi(o);
     if (lo > hi) return null;
     const shifts = this.roster.caregivers[cg]!.shifts;
     let bestStart = -1;
@@ -182,7 +214,7 @@ export class RouteState {
       const mid = Math.floor((a + b) / 2);
       const start = this.keepsBreakAndHours(cg, o, a) ? a : this.keepsBreakAndHours(cg, o, b) ? b : this.keepsBreakAndHours(cg, o, mid) ? mid : -1;
       if (start < 0) continue;
-      const shift = shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      const shift = shifts[shiftContaining(shifts, start, start + o.duration)]!;
       const travel = this.insertionCost(cg, o, lowerBound(this.stops[cg]!, start), shift.start, shift.end) - o.duration;
       if (travel < bestTravel) {
         bestStart = start;
@@ -196,11 +228,11 @@ export class RouteState {
     for (let k = 0; k < cgs.length; k++) {
       const cg = cgs[k]!;
       const c = this.roster.caregivers[cg]!;
-      const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      const shift = c.shifts[shiftContaining(c.shifts, start, start + o.duration)]!;
       const stops = this.stops[cg]!;
       const pos = lowerBound(stops, start);
       this.worked[cg]! += this.insertionCost(cg, o, pos, shift.start, shift.end);
-      stops.splice(pos, 0, { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index });
+      insertAt(stops, pos, { key: o.key, client: o.client, start, end: start + o.duration, occurrence: o.index });
     }
     this.start[o.index] = start;
     this.assigned[o.index] = [...cgs];
@@ -214,13 +246,26 @@ export class RouteState {
       const c = this.roster.caregivers[cg]!;
       const stops = this.stops[cg]!;
       const pos = stops.findIndex((s) => s.occurrence === o.index);
-      stops.splice(pos, 1);
-      const shift = c.shifts.find((s) => s.start <= start && start + o.duration <= s.end)!;
+      removeAt(stops, pos);
+      const shift = c.shifts[shiftContaining(c.shifts, start, start + o.duration)]!;
       this.worked[cg]! -= this.insertionCost(cg, o, pos, shift.start, shift.end);
     }
     this.start[o.index] = -1;
     this.assigned[o.index] = [];
   }
+}
+
+/** Inserts at `pos`, moving the rest up: as splice, without the array of removed items splice allocates on every call. */
+function insertAt<T>(list: T[], pos: number, item: T): void {
+  list.push(item);
+  for (let i = list.length - 1; i > pos; i--) list[i] = list[i - 1]!;
+  list[pos] = item;
+}
+
+/** Removes the item at `pos` (as splice(pos, 1), without allocating). */
+function removeAt<T>(list: T[], pos: number): void {
+  for (let i = pos; i < list.length - 1; i++) list[i] = list[i + 1]!;
+  list.pop();
 }
 
 /** First index whose stop starts at or after `t`. */
