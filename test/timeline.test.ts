@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { readRoster } from "../src/homecare/roster-io.js";
 import { readScheduleCsv } from "../src/homecare/schedule-io.js";
 import { computeMetrics } from "../src/homecare/figures.js";
-import { shiftTimelines } from "../src/homecare/timeline.js";
+import { shiftTimelines, stopsOverlapping } from "../src/homecare/timeline.js";
 import { TravelMatrix } from "../src/homecare/travel.js";
 
 describe("shift timelines (the planner's Gantt)", () => {
@@ -40,5 +41,19 @@ describe("shift timelines (the planner's Gantt)", () => {
     expect(travel).toBe(computeMetrics(roster, schedule).travelMinutes);
     const visits = timelines.flatMap((t) => t.segments).filter((s) => s.kind === "visit").length;
     expect(visits).toBe(schedule.assignments.reduce((n, a) => n + a.caregivers.length, 0));
+  });
+});
+
+describe("stopsOverlapping", () => {
+  it("finds what a filter of every stop finds, on sorted stops of any lengths, overlapping or not", () => {
+    const stop = fc.record({ start: fc.integer({ min: 0, max: 3000 }), length: fc.integer({ min: 0, max: 600 }) });
+    fc.assert(
+      fc.property(fc.array(stop, { maxLength: 40 }), fc.integer({ min: -100, max: 3200 }), fc.integer({ min: 0, max: 900 }), (raw, from, span) => {
+        const stops = raw.map((s, i) => ({ key: `s${i}`, client: 0, start: s.start, end: s.start + s.length })).sort((a, b) => a.start - b.start);
+        const longest = stops.reduce((m, s) => Math.max(m, s.end - s.start), 0);
+        expect(stopsOverlapping(stops, from, from + span, longest)).toEqual(stops.filter((s) => s.start < from + span && s.end > from));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { occurrenceKey, type Caregiver, type Occurrence, type Roster, type Schedule } from "./model.js";
-import { breakFits, shiftContaining, travelOfStops, type Stop } from "./timeline.js";
+import { breakFits, shiftContaining, stopsOverlapping, travelOfStops, type Stop } from "./timeline.js";
 import { formatViolation, runRules, type Finding, type Violation } from "../common/violation.js";
 import { InputError } from "../common/errors.js";
 import { localClock, localTime } from "./clock.js";
@@ -224,9 +224,10 @@ export const travelTime: Rule = (ctx) =>
 export const breakHasRoom: Rule = (ctx) =>
   ctx.stops.flatMap((stops, cg) => {
     const c = ctx.roster.caregivers[cg]!;
+    const longest = stops.reduce((m, s) => Math.max(m, s.end - s.start), 0);
     return c.shifts.flatMap((shift) => {
       if (!shift.break) return [];
-      const inside = stops.filter((s) => s.start < shift.end && s.end > shift.start);
+      const inside = stopsOverlapping(stops, shift.start, shift.end, longest);
       return breakFits(shift, inside, ctx.travel)
         ? []
         : [{ who: c.id, amount: shift.break.minutes, unit: "minutes" as const, message: `no room for ${c.id}'s ${shift.break.minutes}-minute break starting ${localClock(ctx.roster, shift.break.earliest)}-${localClock(ctx.roster, shift.break.latest)} in the shift of ${shift.date}` }];

@@ -32,6 +32,23 @@ export function caregiverStops(roster: Roster, schedule: Schedule, keys?: readon
   return stops;
 }
 
+/**
+ * The stops (sorted by start) that overlap [from, to): those that start before `to` and end after
+ * `from`, found by a binary search, not a pass over the whole two weeks: none that starts more than
+ * `longest` (the longest of the stops) before `from` can reach it.
+ */
+export function stopsOverlapping<S extends Stop>(stops: readonly S[], from: number, to: number, longest: number): S[] {
+  let lo = 0;
+  for (let hi = stops.length; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (stops[mid]!.start < from - longest) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: S[] = [];
+  for (let i = lo; i < stops.length && stops[i]!.start < to; i++) if (stops[i]!.end > from) out.push(stops[i]!);
+  return out;
+}
+
 /** Index of the shift that contains [start, end], or -1. */
 export function shiftContaining(shifts: readonly Shift[], start: number, end: number): number {
   for (let i = 0; i < shifts.length; i++) if (shifts[i]!.start <= start && end <= shifts[i]!.end) return i;
