@@ -5,6 +5,7 @@ import { readScheduleCsv } from "../src/homecare/schedule-io.js";
 import { validateSchedule } from "../src/homecare/rules.js";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { allocationProfile } from "./alloc.js";
 import { generateFixture } from "../cli/fixture.js";
 import { computeMetrics } from "../src/homecare/figures.js";
 import { DEFAULTS } from "../src/common/defaults.js";
@@ -333,6 +334,10 @@ if (process.argv.includes("--homecare")) {
 } else if (replanArg >= 0 && process.argv[replanArg + 1]) {
   const [name, source] = process.argv.slice(replanArg + 1, replanArg + 3) as [string, ReplanSource];
   process.stdout.write(JSON.stringify(await replanCase(name, source, 60)));
+} else if (process.argv.includes("--alloc")) {
+  // node dist/bench/run.js --alloc [ROSTER] [MOVES]: what one search allocates (not part of npm run bench)
+  const at = process.argv.indexOf("--alloc");
+  console.log(await allocationProfile(process.argv[at + 1] ?? `${OUTSIDE_DIR}district-101.roster.json`, Number(process.argv[at + 2] ?? 100_000)));
 } else if (process.argv.includes("--tradeoff")) {
   await tradeoffSection();
 } else if (arg >= 0) {
