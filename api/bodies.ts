@@ -38,7 +38,8 @@ export function schedulePart(part: string, value: unknown, roster: Roster): Sche
  * the same roster, and parsing and normalizing it was most of a small check's time. The roster is
  * never changed after normalization, so one object serves every request; only valid rosters are
  * kept (an invalid one throws before), at most ROSTERS_KEPT, the oldest going first. In memory
- * only, for this process: nothing is written.
+ * only, for the thread that checks (each of the server's check threads has its own): nothing is
+ * written.
  */
 const rosters = new Map<string, Roster>();
 const ROSTERS_KEPT = 32;
