@@ -1,7 +1,7 @@
 import type { Occurrence, Roster } from "../../src/homecare/model.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
 import type { Plan } from "./plan.js";
-import { lowerBound } from "./routes.js";
+import { lowerBound } from "../../src/homecare/timeline.js";
 
 /**
  * Points in the team-first order, by tier: the kontaktperson above anyone who already serves the

@@ -1,6 +1,6 @@
 import type { Occurrence, Roster } from "../../src/homecare/model.js";
 import { qualified } from "../../src/homecare/rules.js";
-import { breakFits, shiftContaining, type Stop } from "../../src/homecare/timeline.js";
+import { breakFits, lowerBound, shiftContaining, stopsOverlapping, type Stop } from "../../src/homecare/timeline.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
 
 /**
@@ -134,29 +134,16 @@ export class RouteState {
     const stops = this.stops[cg]!;
     const pos = lowerBound(stops, start);
     if (shift.break) {
-      // the stops that overlap the shift with the visit among them, in order, found from the sorted
-      // list: none that starts more than the longest visit before the shift can reach into it (was a
-      // filter of the whole two weeks, then a splice)
-      // one scratch list and one scratch stop, reused: breakFits reads them and keeps neither
+      // the stops that overlap the shift, with the visit among them in order; one scratch list and
+      // one scratch stop, reused: breakFits reads them and keeps neither
       const candidate = this.scratchStop;
       candidate.key = o.key;
       candidate.client = o.client;
       candidate.start = start;
       candidate.end = start + o.duration;
       candidate.occurrence = o.index;
-      const inside = this.scratchInside;
-      inside.length = 0;
-      let placed = false;
-      for (let i = lowerBound(stops, shift.start - this.longest); i < stops.length && stops[i]!.start < shift.end; i++) {
-        const s = stops[i]!;
-        if (s.end <= shift.start) continue;
-        if (!placed && s.start >= start) {
-          inside.push(candidate);
-          placed = true;
-        }
-        inside.push(s);
-      }
-      if (!placed) inside.push(candidate);
+      const inside = stopsOverlapping(stops, shift.start, shift.end, this.longest, this.scratchInside);
+      insertAt(inside, lowerBound(inside, start), candidate);
       if (!breakFits(shift, inside, this.travel)) return false;
     }
     if (c.maxMinutes !== undefined && this.worked[cg]! + this.insertionCost(cg, o, pos, shift.start, shift.end) > c.maxMinutes) return false;
@@ -268,17 +255,6 @@ function removeAt<T>(list: T[], pos: number): void {
   list.pop();
 }
 
-/** First index whose stop starts at or after `t`. */
-export function lowerBound(stops: readonly Stop[], t: number): number {
-  let lo = 0;
-  let hi = stops.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (stops[mid]!.start < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function intersect(a: [number, number][], b: [number, number][]): [number, number][] {
   const out: [number, number][] = [];

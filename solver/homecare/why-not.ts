@@ -3,7 +3,8 @@ import { occurrenceKey } from "../../src/homecare/model.js";
 import { localClock } from "../../src/homecare/clock.js";
 import { holdsSkills, notExcludedBy, shiftCanHold } from "../../src/homecare/rules.js";
 import type { TravelMatrix } from "../../src/homecare/travel.js";
-import { lowerBound, RouteState } from "./routes.js";
+import { RouteState } from "./routes.js";
+import { lowerBound } from "../../src/homecare/timeline.js";
 
 /**
  * What stops one caregiver from taking one occurrence now, found with the solver's own insertion

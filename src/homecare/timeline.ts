@@ -32,21 +32,28 @@ export function caregiverStops(roster: Roster, schedule: Schedule, keys?: readon
   return stops;
 }
 
+/** First index whose stop starts at or after `t` (stops sorted by start). */
+export function lowerBound(stops: readonly Stop[], t: number): number {
+  let lo = 0;
+  let hi = stops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stops[mid]!.start < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The stops (sorted by start) that overlap [from, to): those that start before `to` and end after
  * `from`, found by a binary search, not a pass over the whole two weeks: none that starts more than
- * `longest` (the longest of the stops) before `from` can reach it.
+ * `longest` (the longest of the stops) before `from` can reach it. Into `into` when given (emptied
+ * first: the solver reuses one list), else a new list.
  */
-export function stopsOverlapping<S extends Stop>(stops: readonly S[], from: number, to: number, longest: number): S[] {
-  let lo = 0;
-  for (let hi = stops.length; lo < hi; ) {
-    const mid = (lo + hi) >> 1;
-    if (stops[mid]!.start < from - longest) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: S[] = [];
-  for (let i = lo; i < stops.length && stops[i]!.start < to; i++) if (stops[i]!.end > from) out.push(stops[i]!);
-  return out;
+export function stopsOverlapping<S extends Stop>(stops: readonly S[], from: number, to: number, longest: number, into: S[] = []): S[] {
+  into.length = 0;
+  for (let i = lowerBound(stops, from - longest); i < stops.length && stops[i]!.start < to; i++) if (stops[i]!.end > from) into.push(stops[i]!);
+  return into;
 }
 
 /** Index of the shift that contains [start, end], or -1. */
