@@ -1,5 +1,5 @@
 import { IssueCollector } from "../common/errors.js";
-import type { Assignment, Roster, Schedule } from "./model.js";
+import { occurrenceKey, type Assignment, type Roster, type Schedule } from "./model.js";
 import { scheduleSchema } from "./schema.js";
 import { absToIso, absToLocal, clockMinuteOrInvalid, isoToAbs, isValidDate, wallToAbs } from "../common/time.js";
 import { rosterIndex } from "./roster-index.js";
@@ -44,9 +44,9 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
   const rows = parseCsv(text, source);
   const col = csvColumns(rows[0], SCHEDULE_CSV_COLUMNS, source);
   const issues = new IssueCollector();
-  const { dayByDate } = rosterIndex(roster);
+  const { dayByDate, occurrenceOf } = rosterIndex(roster);
   const afterPeriod = roster.days[roster.periodDays];
-  const byParts = new Map<string, Map<string, Map<string, Assignment>>>();
+  const byOccurrence = new Map<number | string, Assignment>();
   const assignments: Assignment[] = [];
   // plain loops and reads by position: the API reads a schedule like this for every check (issue #19)
   for (let r = 1; r < rows.length; r++) {
@@ -85,15 +85,14 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
     if (start === null) issues.add(at("start"), `${startClock} does not exist on ${date} (the clocks go forward)`);
     if (end === null) issues.add(at("end"), `${endClock} does not exist on ${endDay.date} (the clocks go forward)`);
     if (start === null || end === null) continue;
-    // rows of one occurrence by client, visit and date: nested maps, as rosterIndex.occurrenceOf
-    let visits = byParts.get(client);
-    if (!visits) byParts.set(client, (visits = new Map()));
-    let dates = visits.get(visit);
-    if (!dates) visits.set(visit, (dates = new Map()));
-    const existing = dates.get(date);
+    // the rows of one occurrence together: by its index (found without building a key string), or
+    // by its key where the roster has no such occurrence (the validator says so)
+    const o = occurrenceOf(client, visit, date);
+    const group = o ? o.index : occurrenceKey(client, visit, date);
+    const existing = byOccurrence.get(group);
     if (!existing) {
       const a: Assignment = { client, visit, date, start, end, caregivers: [caregiver] };
-      dates.set(date, a);
+      byOccurrence.set(group, a);
       assignments.push(a);
       continue;
     }
@@ -110,7 +109,7 @@ export function readScheduleCsv(text: string, roster: Roster, source?: string): 
   }
   issues.throwIfAny(source);
   const unassigned = roster.occurrences
-    .filter((o) => !byParts.get(roster.clients[o.client]!.id)?.get(o.visitId)?.has(o.date))
+    .filter((o) => !byOccurrence.has(o.index))
     .map((o) => ({ client: roster.clients[o.client]!.id, visit: o.visitId, date: o.date, reason: NOT_IN_CSV }));
   return { assignments, unassigned };
 }
