@@ -16,6 +16,7 @@ import { IntervalQueues } from "../src/calls/queues.js";
 import { committedSlopes, countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
+import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 
 // a Monday-to-Sunday fortnight away from DST, and one across it (the week of 2026-10-25 has 169 hours)
 const region = (start: string) => {
@@ -181,5 +182,48 @@ describe("the count model's committed intervals", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("assignment groups (counted-groups.ts)", () => {
+  const problem = region("2026-11-02");
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const all = shiftOptions(problem, placementTable(problem));
+  const classes = nurseClasses(problem);
+  // a solution of the count model: two shifts of every (date, template) option with a break position 0, split between the classes in order
+  const values = new Map<string, number>();
+  const firstOfKey = new Map<string, (typeof all)[number]>();
+  for (const o of all) if (!firstOfKey.has(`${o.placement.dayIndex}_${o.placement.template}`)) firstOfKey.set(`${o.placement.dayIndex}_${o.placement.template}`, o);
+  for (const [key, o] of firstOfKey) {
+    values.set(o.name, 2);
+    classes.forEach((_, c) => values.set(classShare(c, key), c < 2 ? 1 : 0));
+  }
+  const counts = { status: "optimal" as const, objective: 0, values, detail: "" };
+
+  it("hands each class its share of each (date, template)'s counted shifts, in class order", () => {
+    const shares = classes.map((_, c) => classCountedShifts(all, counts, c));
+    for (const [key] of firstOfKey) {
+      const taken = shares.map((s) => s.get(key)?.length ?? 0);
+      expect(taken.reduce((a, b) => a + b, 0)).toBe(Math.min(2, classes.length));
+    }
+    const everyone = staffedByOptions(problem, shares.flatMap((s) => [...s.values()].flat()));
+    const counted = staffedByOptions(problem, [...firstOfKey.values()].flatMap((o) => (classes.length >= 2 ? [o, o] : [o])));
+    expect(everyone).toEqual(counted);
+  });
+
+  it("values a class's shifts on what the other classes staff: next to nothing where they already give full service", () => {
+    const mine = classCountedShifts(all, counts, 0);
+    const none = new Array<number>(problem.intervals.length).fill(0);
+    const full = problem.intervals.map((_, i) => queues.valuesToFullService(i, problem.nurses.length).length);
+    const alone = countedGroups(problem, queues, all, mine, none, classes[0]!.members);
+    expect(alone.length).toBeGreaterThan(0);
+    // full service answers within the threshold all but a millionth of the calls
+    for (const g of countedGroups(problem, queues, all, mine, full, classes[0]!.members)) expect(g.worths.reduce((s, w) => s + w, 0)).toBeLessThan(0.01);
+    // with others on some intervals, no group is worth more than alone
+    const some = none.map((_, i) => (i % 2 ? full[i]! : 0));
+    for (const g of countedGroups(problem, queues, all, mine, some, classes[0]!.members)) {
+      const a = alone.find((x) => x.key === g.key)!;
+      expect(g.worths.reduce((s, w) => s + w, 0)).toBeLessThanOrEqual(a.worths.reduce((s, w) => s + w, 0) + 1e-9);
+    }
   });
 });

@@ -10,25 +10,47 @@ import { envelopeSlopes } from "./staffing-model.js";
 /** The count model's shifts by date and template, each with its break positions and its worth at the counted staffing. */
 export type CountedGroup = ShiftGroup & { options: ShiftOption[]; every: ShiftOption[] };
 
-export function countedGroups(problem: CallsProblem, queues: IntervalQueues, all: readonly ShiftOption[], counts: LpSolution, classIndex: number, members: readonly number[]): CountedGroup[] {
-  const staffed = new Array<number>(problem.intervals.length).fill(0);
+/** The count model's shifts of class c, by (date, template): the class's share of each date's, in class order. */
+export function classCountedShifts(all: readonly ShiftOption[], counts: LpSolution, classIndex: number): Map<string, ShiftOption[]> {
   const counted = all.flatMap((o) => Array.from({ length: Math.round(counts.values.get(o.name) ?? 0) }, () => o));
-  for (const o of counted) for (const i of o.covered) staffed[i]!++;
-  const countedByKey = groupBy(counted, dayTemplateKey);
+  const mine = new Map<string, ShiftOption[]>();
+  for (const [key, list] of groupBy(counted, dayTemplateKey)) {
+    const count = Math.round(counts.values.get(classShare(classIndex, key)) ?? 0);
+    const before = Array.from({ length: classIndex }, (_, c) => Math.round(counts.values.get(classShare(c, key)) ?? 0)).reduce((a, b) => a + b, 0);
+    if (count > 0) mine.set(key, list.slice(before, before + count));
+  }
+  return mine;
+}
+
+/** Nurses on each interval by a list of shifts. */
+export function staffedByOptions(problem: CallsProblem, shifts: Iterable<ShiftOption>): number[] {
+  const staffed = new Array<number>(problem.intervals.length).fill(0);
+  for (const o of shifts) for (const i of o.covered) staffed[i]!++;
+  return staffed;
+}
+
+/**
+ * The groups class c's assignment chooses from: every (date, template) its members may work,
+ * each worth what 0, 1, 2, ... of the class's nurses on it add to `others`: the staffing of every
+ * other class (those assigned already as assigned, the rest as counted). The classes are assigned
+ * one after another on what the earlier ones did: valued against the counts of all, two classes
+ * each moved their evening shifts to the same morning peak, which then had too many and the
+ * evenings none (region 105: the counts answered 68 % of calls, the assigned roster 60 %).
+ */
+export function countedGroups(problem: CallsProblem, queues: IntervalQueues, all: readonly ShiftOption[], mine: ReadonlyMap<string, ShiftOption[]>, others: readonly number[], members: readonly number[]): CountedGroup[] {
   const inClass = new Set(members);
+  const ownStaffed = staffedByOptions(problem, [...mine.values()].flat());
   return [...groupBy(all, dayTemplateKey)].flatMap(([key, every]) => {
     const eligible = every[0]!.eligible.filter((n) => inClass.has(n));
     if (!eligible.length) return [];
-    const count = Math.round(counts.values.get(classShare(classIndex, key)) ?? 0);
-    // which break positions this class's shifts take: the class's share of the date's, in class order
-    const before = Array.from({ length: classIndex }, (_, c) => Math.round(counts.values.get(classShare(c, key)) ?? 0)).reduce((a, b) => a + b, 0);
-    const mine = (countedByKey.get(key) ?? []).slice(before, before + count);
-    // the worth of 0, 1, 2, ... of this class's nurses on it, everyone else as counted
-    const o = mine[0] ?? every[0]!;
-    const base = o.covered.map((i) => staffed[i]! - count);
+    const counted = mine.get(key) ?? [];
+    const o = counted[0] ?? every[0]!;
+    // this class's other counted shifts stay: its count on this group is what the choice is about
+    const group = staffedByOptions(problem, counted);
+    const base = o.covered.map((i) => others[i]! + ownStaffed[i]! - group[i]!);
     const value = Array.from({ length: eligible.length + 1 }, (_, k) => o.covered.reduce((sum, i, j) => sum + queues.value(i, Math.max(0, base[j]! + k)), 0));
     const worths = envelopeSlopes(value).filter((w) => w > 1e-9);
-    return worths.length ? [{ key, placement: o.placement, eligible, worths, options: mine, every }] : [];
+    return worths.length ? [{ key, placement: o.placement, eligible, worths, options: counted, every }] : [];
   });
 }
 

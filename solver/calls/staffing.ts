@@ -8,7 +8,7 @@ import { seededRandom } from "../../src/common/random.js";
 import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
 import { integerBoundsInWorker, solveWithHighs, solveWithJsLp, type IntegerBound, type LpModel, type LpSolution } from "../common/lp.js";
 import { assignmentModel } from "./assignment-model.js";
-import { countedGroups, optionsByNurse, type CountedGroup } from "./counted-groups.js";
+import { classCountedShifts, countedGroups, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses } from "./nurse-classes.js";
 import { RosterState } from "./roster-state.js";
@@ -25,7 +25,8 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *     the envelope spreads a shortage thinly over peaks that then answer nothing); the counts are
  *     rounded. (The integer model was cut by its time limit on outside regions, with counts worse
  *     than the relaxation's; javascript-lp-solver stalls on it even for 10 nurses and 3 days.)
- *  2. the assignment model (assignment-model.ts), one per class: which nurse works which shift, an
+ *  2. the assignment model (assignment-model.ts), one per class, the classes one after another (each
+ *     valued on what the earlier ones did): which nurse works which shift, an
  *     ILP with every roster rule in it, each shift worth what it adds given the counted others; when
  *     it yields nothing in time, a greedy assignment in time order to the eligible nurse furthest
  *     below contract;
@@ -38,7 +39,7 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  * The upper bounds are the count model as a relaxation of every roster (staffing-model.ts), solved in
  * a worker thread beside steps 2 and 3: HiGHS's dual bound on it with contracts at ±5 % (the aim), its
  * LP relaxation at ±10 % (every roster the rules allow).
- * Each assignment model stops at its gap (2 %) or, as a safety net, at its time limit; only a model
+ * Each assignment model stops at its gap (ASSIGNMENT_GAP) or, as a safety net, at its time limit; only a model
  * cut by the time limit (HiGHS returns its best solution) makes the result depend on the machine.
  * The count relaxations and the search are deterministic per seed.
  */
@@ -59,6 +60,15 @@ const T_END = 0.005;
  */
 const COMMIT_ROUNDS = 3;
 const COMMIT_SHARE = 0.9;
+
+/**
+ * Relative gap at which an assignment ILP stops. Its root node is most of its time (the bundled
+ * region's largest class: one node, 11 s, at 2 % or 5 % alike), and the search moves shifts after
+ * it anyway. Chosen on the six bench regions together (session of 2026-12-06, `node dist/bench/run.js
+ * --calls`, with the classes assigned one after another): 5 % against 2 % gained 1.1 points on region
+ * 105 and 1.2 on 107, lost 0.3 on our 30-nurse region and 0.1 on 106; the others unchanged.
+ */
+const ASSIGNMENT_GAP = 0.05;
 
 /**
  * The continuation (roster-state.ts): the envelope's weight in the search's objective starts at
@@ -155,14 +165,22 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     bounds = integerBoundsInWorker(boundModels, { timeLimitSeconds: Math.max(2, Math.min(15, timeLimitMs / 4000)), mipGap: 0.001 });
 
     // 2. assignment: who works the counted shifts, one ILP per nurse class (the count model split the
-    // shifts between classes, so the classes do not interact); greedy where a model finds nothing
+    // shifts between classes); greedy where a model finds nothing
     const state = new RosterState(problem, queues, optionsByNurse(problem, allOptions));
     const leftOver: ShiftOption[] = [];
-    for (const [c, k] of nurseClasses(problem).entries()) {
-      const groups = countedGroups(problem, queues, allOptions, counts, c, k.members);
+    // the classes one after another, each valued on what the earlier ones did (countedGroups):
+    // the roster so far, and the counted shifts of the classes still to come
+    const classes = nurseClasses(problem);
+    const counted = classes.map((_, c) => classCountedShifts(allOptions, counts, c));
+    const pending = staffedByOptions(problem, counted.flatMap((mine) => [...mine.values()].flat()));
+    for (const [c, k] of classes.entries()) {
+      const mine = counted[c]!;
+      for (const o of [...mine.values()].flat()) for (const i of o.covered) pending[i]!--;
+      const others = pending.map((n, i) => n + state.staffed[i]!);
+      const groups = countedGroups(problem, queues, allOptions, mine, others, k.members);
       if (!groups.length) continue;
       const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
-      const assigned = await solveModel(`assignment ${k.key}`, assignment.model, 0.02);
+      const assigned = await solveModel(`assignment ${k.key}`, assignment.model, ASSIGNMENT_GAP);
       const used = new Map<CountedGroup, number>();
       if (assigned.status === "optimal" || assigned.status === "feasible") {
         for (const [name, { nurse, group }] of assignment.y) {
