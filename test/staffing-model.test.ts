@@ -17,6 +17,9 @@ import { committedSlopes, countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
+import { datedBoundModel } from "../solver/calls/bound-by-date.js";
+import { priceByParts, rowSides } from "../solver/common/lagrangian.js";
+import { integerBoundsInWorker, solveWithHighs } from "../solver/common/lp.js";
 
 // a Monday-to-Sunday fortnight away from DST, and one across it (the week of 2026-10-25 has 169 hours)
 const region = (start: string) => {
@@ -119,6 +122,52 @@ function expectWithinBound(problem: CallsProblem, shifts: readonly NurseShift[])
   const objective = model.variables.reduce((acc, v) => acc + v.objective * point.get(v.name)!, 0);
   const answered = staffedCounts(problem, shifts).reduce((acc, n, i) => acc + queues.value(i, n), 0);
   expect(objective).toBeGreaterThanOrEqual(answered - 1e-6);
+  expectWithinDatedBound(problem, queues, model, point, answered);
+}
+
+/**
+ * The bound by date (bound-by-date.ts) holds the roster too: with u[i,m] = 1 where it has m nurses
+ * and the envelope's z filled in order up to the calls it answers, every row of the model with the
+ * true curve holds; and priced by any prices of the right signs (priceByParts), the parts' priced
+ * objectives at the roster, the free variables' best and the constant are at least what it answers
+ * (weak duality: the reason the sum of the parts' bounds is a bound).
+ */
+function expectWithinDatedBound(problem: CallsProblem, queues: IntervalQueues, model: LpModel, roster: Map<string, number>, answered: number) {
+  const dated = datedBoundModel(problem, queues, shiftOptions(problem, placementTable(problem)), model);
+  const point = new Map(roster);
+  for (const v of dated.model.variables) if (!point.has(v.name)) point.set(v.name, 0);
+  const staffed = new Map<number, number>();
+  for (const v of dated.model.variables) {
+    const [kind, i, m] = v.name.split("_");
+    if (kind !== "u") continue;
+    const n = staffed.get(Number(i)) ?? [...point].filter(([name, x]) => name.startsWith(`z_${i}_`) && x > 0).length;
+    staffed.set(Number(i), n);
+    point.set(v.name, n >= Number(m) ? 1 : 0);
+  }
+  for (const [i, n] of staffed) {
+    const values = queues.valuesToFullService(i, problem.nurses.length);
+    let left = values[Math.min(n, values.length - 1)]! - values[0]!;
+    const zs = dated.model.variables.filter((v) => v.name.startsWith(`z_${i}_`)).sort((a, b) => Number(a.name.split("_")[2]) - Number(b.name.split("_")[2]));
+    for (const z of zs) {
+      const x = Math.min(1, Math.max(0, left / z.objective));
+      point.set(z.name, x);
+      left -= x * z.objective;
+    }
+  }
+  expect(broken(dated.model, point)).toEqual([]);
+  const at = (vs: readonly LpVariable[]) => vs.reduce((acc, v) => acc + v.objective * point.get(v.name)!, 0);
+  expect(at(dated.model.variables)).toBeGreaterThanOrEqual(answered - 1e-6);
+  const sides = dated.model.rows.flatMap(rowSides);
+  fc.assert(
+    fc.property(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: sides.length, maxLength: sides.length }), (prices) => {
+      const priced = priceByParts(dated.model, new Map(sides.map((side, k) => [side.name, prices[k]!])), dated.partOf);
+      for (const part of priced.parts.values()) expect(broken(part, point)).toEqual([]);
+      // each part's optimum is at least its priced objective at the roster, the free variables' best at least theirs
+      const lagrangian = [...priced.parts.values()].reduce((acc, part) => acc + at(part.variables), 0) + priced.free + priced.constant;
+      expect(lagrangian).toBeGreaterThanOrEqual(at(dated.model.variables) - 1e-6);
+    }),
+    { numRuns: 5 },
+  );
 }
 
 describe("the upper bound's model holds every valid roster", () => {
@@ -149,6 +198,23 @@ describe("the upper bound's model holds every valid roster", () => {
     const shift = (day: number, template: number) => toNurseShift(0, placeShift(problem, problem.templates[template]!, day)!, null, problem);
     // 06-10 and 21-01 keep 11 hours' rest; four shifts on three dates
     expectWithinBound(problem, [shift(0, 0), shift(0, 1), shift(2, 0), shift(2, 1)]);
+  });
+});
+
+describe("the bound by date", () => {
+  it("with its parts relaxed and priced by the LP's own duals, equals the LP optimum (the duals' signs as HiGHS gives them)", async () => {
+    const problem = region("2026-11-02");
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
+    expect(lp!.duals!.length).toBeGreaterThan(0);
+    const priced = priceByParts(dated.model, new Map(lp!.duals), dated.partOf);
+    // one part a date
+    expect([...priced.parts.keys()].sort()).toEqual(Array.from({ length: problem.periodDays }, (_, d) => `d${d}`).sort());
+    let sum = priced.constant + priced.free;
+    for (const part of priced.parts.values()) sum += (await solveWithHighs(part, { timeLimitSeconds: 60, relax: true })).objective;
+    expect(sum).toBeCloseTo(lp!.bound!, 1);
   });
 });
 

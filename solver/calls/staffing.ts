@@ -6,12 +6,13 @@ import { placementTable, staffedIntervals, toNurseShift } from "../../src/calls/
 import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
 import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
-import { integerBoundsInWorker, solveWithHighs, solveWithJsLp, type IntegerBound, type LpModel, type LpSolution } from "../common/lp.js";
+import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "../common/lp.js";
 import { assignmentModel } from "./assignment-model.js";
 import { classCountedShifts, countedGroups, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses } from "./nurse-classes.js";
 import { RosterState } from "./roster-state.js";
+import { upperBoundsInWorker } from "./upper-bounds.js";
 import { dayTemplateKey, shiftOptions, type ShiftOption } from "./shift-options.js";
 import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
 
@@ -82,6 +83,13 @@ const SMOOTH_UNTIL = 0.5;
 /** The envelope's weight after `progress` (0..1) of the search's moves. */
 const smoothingAt = (progress: number) => SMOOTH_START * Math.max(0, 1 - progress / SMOOTH_UNTIL);
 
+/**
+ * Lets the event loop take what has arrived: HiGHS solves synchronously and the search never waits,
+ * so without it the bound worker's first answer (the LP duals the bound by date is priced with)
+ * would wait for the end of the search before its second step could start.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface StaffingProgress {
   phase: "model" | "assign" | "search" | "done";
   fraction: number;
@@ -125,9 +133,16 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
   const allOptions = shiftOptions(problem, placements);
   const optionsByDayTemplate = groupBy(allOptions, dayTemplateKey);
   report("model", 0, 0);
-  let bounds: ReturnType<typeof integerBoundsInWorker> | null = null;
+  let bounds: ReturnType<typeof upperBoundsInWorker> | null = null;
   try {
     // 1. the count model
+    // the upper bounds (upper-bounds.ts), on the other core: the LP that prices the bound by date
+    // beside the count model, the integer models once the counts are done (two integer solves at once
+    // slowed the count model by a quarter) while the assignment and the search go on. Their time
+    // limits are a safety net, and the dual bound of a solve they stop still holds, only less tight.
+    let countsDone = () => {};
+    const afterCounts = new Promise<void>((resolve) => (countsDone = resolve));
+    if (totalOffered > 0) bounds = upperBoundsInWorker(problem, queues, allOptions, Math.max(2, Math.min(15, timeLimitMs / 4000)), afterCounts);
     const model = countModel(problem, queues, allOptions, false);
     // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
     // safety net, not the plan.
@@ -145,6 +160,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
       const seconds = (Date.now() - started) / 1000;
       if (!name.startsWith("counts")) assignmentSeconds += seconds;
       models.push({ name, solver, status: result.detail, integers: ints, variables: m.variables.length, seconds });
+      await nextTurn();
       return result;
     };
     // the envelope's counts, then COMMIT_ROUNDS re-solves that commit to or abandon each interval
@@ -157,12 +173,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
       counts = await solveModel(`counts, committed ${r} (LP)`, countModel(problem, queues, allOptions, false, undefined, (i, values) => committedSlopes(values, staffed[i]!, COMMIT_SHARE)), 0, true);
     }
 
-    // the upper bounds, on the other core while the assignment and the search go on (not beside the
-    // count model: two HiGHS solves at once slowed it by a quarter). The time limit is a safety net
-    // here too, and the dual bound of a solve it stops still holds, only less tight. ±10 %, which
-    // only says what the rules allow, is the LP relaxation.
-    const boundModels = totalOffered > 0 ? [{ model: countModel(problem, queues, allOptions, true, CONTRACT_AIM) }, { model: countModel(problem, queues, allOptions, true, CONTRACT_BAND), relax: true }] : [];
-    bounds = integerBoundsInWorker(boundModels, { timeLimitSeconds: Math.max(2, Math.min(15, timeLimitMs / 4000)), mipGap: 0.001 });
+    countsDone();
 
     // 2. assignment: who works the counted shifts, one ILP per nurse class (the count model split the
     // shifts between classes); greedy where a model finds nothing
@@ -216,7 +227,10 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     const nurses = problem.nurses.filter((n) => n.contractMinutes > 0).map((n) => n.index);
     for (; done < moves; done++) {
       if (wall.passed(done)) break;
-      if ((done & 32767) === 0) report("search", 0.05 + (0.95 * done) / moves, Math.max(-best.cost, state.value));
+      if ((done & 32767) === 0) {
+        report("search", 0.05 + (0.95 * done) / moves, Math.max(-best.cost, state.value));
+        await nextTurn();
+      }
       const temperature = temperatureAt(done);
       state.smoothing = smoothingAt(done / moves);
       const before = state.searchObjective;
@@ -230,19 +244,17 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     }
     const bestShifts = Number.isFinite(best.cost) ? best.state : state.snapshot();
 
-    const found = await bounds.result;
-    found.forEach((b, k) => {
-      const { model: m, relax } = boundModels[k]!;
-      models.push({ name: `bound ±${k ? 10 : 5} %${relax ? " (LP)" : ""}`, solver: "highs", status: b.detail, integers: relax ? 0 : m.variables.filter((v) => v.integer).length, variables: m.variables.length, seconds: b.seconds });
-    });
-    const serviceLevelBound = (b: IntegerBound | undefined) => (!b ? 1 : b.bound === null ? null : Math.min(1, b.bound / totalOffered));
+    const found = bounds ? await bounds.result : null;
+    for (const m of found?.models ?? []) models.push({ ...m, solver: "highs" });
+    // no calls offered: every roster answers all of them
+    const serviceLevelBound = (bound: number | null | undefined) => (found === null ? 1 : bound === null || bound === undefined ? null : Math.min(1, bound / totalOffered));
     const shifts = bestShifts.map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem)).sort((a, b) => a.start - b.start || a.nurse - b.nurse);
     const finalValue = shifts.length ? shiftsValue(problem, queues, shifts) : 0;
     report("done", 1, finalValue);
     return {
       shifts,
-      upperBound: serviceLevelBound(found[0]),
-      upperBoundHard: serviceLevelBound(found[1]),
+      upperBound: serviceLevelBound(found?.aim),
+      upperBoundHard: serviceLevelBound(found?.hard),
       models,
       moves: done,
     };

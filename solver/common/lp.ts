@@ -101,6 +101,8 @@ export interface IntegerBound {
   /** HiGHS's model status: "optimal", "time limit", "infeasible", ... */
   detail: string;
   seconds: number;
+  /** a relaxed model's row duals by HiGHS's row names (toLpFormat's), when asked for */
+  duals?: [row: string, dual: number][];
 }
 
 // Runs in the worker: plain CommonJS, so that it needs no build step (the tests run the TypeScript).
@@ -109,19 +111,25 @@ const { parentPort, workerData } = require("node:worker_threads");
 require(workerData.highsPath)().then((highs) => {
   const statusName = Object.fromEntries(Object.entries(highs.constants.modelStatus).map(([name, code]) => [code, name]));
   const deadline = Date.now() + workerData.deadlineSeconds * 1000;
-  const results = workerData.models.map((lp) => {
+  const results = workerData.models.map(({ lp, timeLimitSeconds, duals }) => {
     const started = Date.now();
     // past the deadline, a model is not started: its bound is unknown
     const left = (deadline - started) / 1000;
     if (left <= 0.05) return { bound: null, detail: "not started before the deadline", seconds: 0 };
     const model = highs.createModel({ format: "lp", data: lp });
     try {
-      model.options.set({ output_flag: false, time_limit: Math.min(workerData.timeLimitSeconds, left), mip_rel_gap: workerData.mipGap });
+      model.options.set({ output_flag: false, time_limit: Math.min(timeLimitSeconds ?? workerData.timeLimitSeconds, left), mip_rel_gap: workerData.mipGap });
       const status = model.run().modelStatus;
       const detail = statusName[status] ?? String(status);
       // an LP (relaxed) model's bound is its optimum; an integer model's is the dual bound
-      const bound = lp.includes("\\nGeneral\\n") ? Number(model.info.get("mip_dual_bound")) : detail === "optimal" ? Number(model.info.get("objective_function_value")) : NaN;
-      return { bound: detail !== "infeasible" && Number.isFinite(bound) ? bound : null, detail, seconds: (Date.now() - started) / 1000 };
+      const integer = lp.includes("\\nGeneral\\n");
+      const bound = integer ? Number(model.info.get("mip_dual_bound")) : detail === "optimal" ? Number(model.info.get("objective_function_value")) : NaN;
+      const result = { bound: detail !== "infeasible" && Number.isFinite(bound) ? bound : null, detail, seconds: (Date.now() - started) / 1000 };
+      if (duals && !integer && detail === "optimal") {
+        const rowDual = model.getSolution().rowDual;
+        result.duals = Array.from(rowDual, (d, r) => [model.getRowName(r), d]);
+      }
+      return result;
     } finally {
       model.dispose();
     }
@@ -139,14 +147,14 @@ require(workerData.highsPath)().then((highs) => {
  * `cancel` stops the worker when the caller no longer needs the bounds.
  */
 export function integerBoundsInWorker(
-  models: readonly { model: LpModel; relax?: boolean }[],
+  models: readonly { model: LpModel; relax?: boolean; timeLimitSeconds?: number; duals?: boolean }[],
   options: { timeLimitSeconds: number; mipGap: number; deadlineSeconds?: number },
 ): { result: Promise<IntegerBound[]>; cancel(): void } {
   const worker = new Worker(BOUND_WORKER, {
     eval: true,
     workerData: {
       highsPath: createRequire(import.meta.url).resolve("highs"),
-      models: models.map((m) => toLpFormat(m.model, m.relax ?? false)),
+      models: models.map((m) => ({ lp: toLpFormat(m.model, m.relax ?? false), timeLimitSeconds: m.timeLimitSeconds, duals: m.duals ?? false })),
       timeLimitSeconds: Math.max(0.5, options.timeLimitSeconds),
       deadlineSeconds: options.deadlineSeconds ?? Infinity,
       mipGap: options.mipGap,
