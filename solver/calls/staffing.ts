@@ -37,9 +37,10 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *     continuation: RosterState.smoothing). Moves: move a shift in time or template, move its
  *     break, hand it to another nurse, add one, drop one. Every move keeps templates, availability,
  *     maxShifts, +10 % of the contract, one shift per date and both rest rules.
- * The upper bounds are the count model as a relaxation of every roster (staffing-model.ts), solved in
- * a worker thread beside steps 2 and 3: HiGHS's dual bound on it with contracts at ±5 % (the aim), its
- * LP relaxation at ±10 % (every roster the rules allow).
+ * The upper bounds (upper-bounds.ts) are the count model as a relaxation of every roster
+ * (staffing-model.ts), solved in worker threads beside steps 1-3: with contracts at ±5 % (the aim) the
+ * tighter of HiGHS's dual bound on it and the bound by date (bound-by-date.ts: the true curve within
+ * each date, the dates priced apart); its LP relaxation at ±10 % (every roster the rules allow).
  * Each assignment model stops at its gap (ASSIGNMENT_GAP) or, as a safety net, at its time limit; only a model
  * cut by the time limit (HiGHS returns its best solution) makes the result depend on the machine.
  * The count relaxations and the search are deterministic per seed.
