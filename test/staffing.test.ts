@@ -8,11 +8,12 @@ import { STAFFING_RULES, validateStaffing, type RosterShift } from "../src/calls
 import { placeShift, staffedCounts, toNurseShift } from "../src/calls/shifts.js";
 import { InputError } from "../src/common/errors.js";
 import { generateCallsFixture } from "../src/calls/generate.js";
-import { readCallRowsCsv, readCalls } from "../src/calls/io.js";
+import { readCallRowsCsv, readCalls, readStaffing, staffingFile } from "../src/calls/io.js";
+import { IntervalQueues } from "../src/calls/queues.js";
 import { toRosterShifts } from "../src/calls/rules.js";
 import { callsInputSchema, type CallsInput } from "../src/calls/schema.js";
 import { absToIso, addDays } from "../src/common/time.js";
-import { backtest, fitForecast, historyGaps } from "../src/calls/forecast.js";
+import { backtest, callDemand, fitForecast, historyGaps } from "../src/calls/forecast.js";
 import { runStaffing } from "../solver/calls/run.js";
 
 /** Local hour labels of a period's days, the repeated hour twice on the day clocks go back. */
@@ -241,6 +242,18 @@ describe("kontinuum staff: solver", () => {
     expect(run.solution.upperBound!).toBeLessThanOrEqual(run.solution.upperBoundHard! + 1e-9);
     const again = await runStaffing(problem, { seed: 4, moves: 30_000, timeLimitSeconds: 60 });
     expect(again.solution.shifts).toEqual(run.solution.shifts);
+  });
+
+  it("writes a summary whose service level is recomputed from the file's own roster, not carried over from a model", async () => {
+    const run = await runStaffing(problem, { seed: 4, moves: 30_000, timeLimitSeconds: 60 });
+    const file = staffingFile(problem, run, 4);
+    const { roster } = readStaffing(JSON.stringify(file), problem);
+    // Erlang per interval on the nurses the written roster puts there, weighted by the offered calls
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const staffed = staffedCounts(problem, roster.map((r) => ({ ...r, nurse: r.nurse!, template: r.template! })));
+    const answered = staffed.reduce((sum, n, i) => sum + queues.value(i, n), 0);
+    expect(roster).toHaveLength(run.solution.shifts.length);
+    expect(file.summary.serviceLevel).toBeCloseTo(answered / queues.totalOffered, 4);
   });
 
   it("property: random small regions get a roster that passes the validator", async () => {
