@@ -18,8 +18,8 @@ import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
-import { priceByParts, rowSides } from "../solver/common/lagrangian.js";
-import { integerBoundsInWorker, solveWithHighs } from "../solver/common/lp.js";
+import { priceByParts } from "../solver/common/lagrangian.js";
+import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
 // a Monday-to-Sunday fortnight away from DST, and one across it (the week of 2026-10-25 has 169 hours)
 const region = (start: string) => {

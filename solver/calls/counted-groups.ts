@@ -46,8 +46,9 @@ export function countedGroups(problem: CallsProblem, queues: IntervalQueues, all
     const counted = mine.get(key) ?? [];
     const o = counted[0] ?? every[0]!;
     // this class's other counted shifts stay: its count on this group is what the choice is about
-    const group = staffedByOptions(problem, counted);
-    const base = o.covered.map((i) => others[i]! + ownStaffed[i]! - group[i]!);
+    const inGroup = new Map<number, number>();
+    for (const c of counted) for (const i of c.covered) inGroup.set(i, (inGroup.get(i) ?? 0) + 1);
+    const base = o.covered.map((i) => others[i]! + ownStaffed[i]! - (inGroup.get(i) ?? 0));
     const value = Array.from({ length: eligible.length + 1 }, (_, k) => o.covered.reduce((sum, i, j) => sum + queues.value(i, Math.max(0, base[j]! + k)), 0));
     const worths = envelopeSlopes(value).filter((w) => w > 1e-9);
     return worths.length ? [{ key, placement: o.placement, eligible, worths, options: counted, every }] : [];

@@ -1,4 +1,4 @@
-import type { LpModel, LpRow, LpVariable } from "./lp.js";
+import { rowSides, type LpModel, type LpRow, type LpVariable } from "./lp.js";
 
 /**
  * A Lagrangian relaxation of a maximizing model split into parts: each variable belongs to one
@@ -19,12 +19,6 @@ export interface PricedParts {
   constant: number;
   /** the variables of no part, each at its best within its bounds (Infinity when one is unbounded) */
   free: number;
-}
-
-/** HiGHS's names for a row's sides, as toLpFormat writes them. */
-export function rowSides(row: LpRow): { name: string; side: "eq" | "lo" | "hi"; rhs: number }[] {
-  if (row.min !== undefined && row.max !== undefined && row.min === row.max) return [{ name: row.name, side: "eq", rhs: row.min }];
-  return [...(row.min !== undefined ? [{ name: `${row.name}_lo`, side: "lo" as const, rhs: row.min }] : []), ...(row.max !== undefined ? [{ name: `${row.name}_hi`, side: "hi" as const, rhs: row.max }] : [])];
 }
 
 export function priceByParts(model: LpModel, duals: ReadonlyMap<string, number>, partOf: (variable: string) => string | null): PricedParts {

@@ -40,6 +40,12 @@ export interface LpSolution {
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(12));
 
 /** CPLEX LP format, as HiGHS reads it (short lines: some readers limit line length). */
+/** A row as the LP format writes it (and HiGHS names it): an equality, or its lower and upper sides, `_lo` and `_hi`. */
+export function rowSides(row: LpRow): { name: string; side: "eq" | "lo" | "hi"; rhs: number }[] {
+  if (row.min !== undefined && row.max !== undefined && row.min === row.max) return [{ name: row.name, side: "eq", rhs: row.min }];
+  return [...(row.min !== undefined ? [{ name: `${row.name}_lo`, side: "lo" as const, rhs: row.min }] : []), ...(row.max !== undefined ? [{ name: `${row.name}_hi`, side: "hi" as const, rhs: row.max }] : [])];
+}
+
 export function toLpFormat(model: LpModel, relax = false): string {
   const out: string[] = [model.sense === "max" ? "Maximize" : "Minimize"];
   const expr = (terms: [string, number][]) => {
@@ -50,13 +56,8 @@ export function toLpFormat(model: LpModel, relax = false): string {
   };
   out.push(` obj: ${expr(model.variables.map((v) => [v.name, v.objective]))}`);
   out.push("Subject To");
-  for (const r of model.rows) {
-    if (r.min !== undefined && r.max !== undefined && r.min === r.max) out.push(` ${r.name}: ${expr(r.terms)} = ${num(r.min)}`);
-    else {
-      if (r.min !== undefined) out.push(` ${r.name}_lo: ${expr(r.terms)} >= ${num(r.min)}`);
-      if (r.max !== undefined) out.push(` ${r.name}_hi: ${expr(r.terms)} <= ${num(r.max)}`);
-    }
-  }
+  const relation = { eq: "=", lo: ">=", hi: "<=" } as const;
+  for (const r of model.rows) for (const { name, side, rhs } of rowSides(r)) out.push(` ${name}: ${expr(r.terms)} ${relation[side]} ${num(rhs)}`);
   out.push("Bounds");
   for (const v of model.variables) out.push(v.upper === undefined ? ` ${v.name} >= 0` : ` 0 <= ${v.name} <= ${num(v.upper)}`);
   const ints = relax ? [] : model.variables.filter((v) => v.integer);
