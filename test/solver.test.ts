@@ -8,6 +8,9 @@ import { normalizeRoster } from "../src/homecare/normalize.js";
 import { rosterSchema } from "../src/homecare/schema.js";
 import { validateSchedule } from "../src/homecare/rules.js";
 import { solveHomecare } from "../solver/homecare/search.js";
+import { Plan } from "../solver/homecare/plan.js";
+import { byDifficulty, candidatesByDay } from "../solver/homecare/construct.js";
+import { TravelMatrix } from "../src/homecare/travel.js";
 import { continuityBoundInWorker } from "../solver/homecare/lowerbound.js";
 import { runHomecare } from "../solver/homecare/run.js";
 import { formatViolation } from "../src/common/violation.js";
@@ -113,6 +116,34 @@ describe("visits nobody can do", () => {
     input.clients[1]!.visits.push({ id: "kvall", days: "daily", earliest: "15:00", latest: "15:30", durationMinutes: 20 });
     input.caregivers[0]!.shifts = input.caregivers[0]!.shifts.map((sh) => ({ ...sh, end: "14:00" }));
     expect(await bound(input)).toMatchObject({ u21401: 1.5, proven: true });
+  });
+});
+
+describe("the search's early rejection (Moves.ceiling)", () => {
+  it("placing lifted visits again never ends below Plan.floorAfterPlacing, whatever is lifted and whoever takes them", () => {
+    const { roster } = fixture("district");
+    const plan = new Plan(roster, new TravelMatrix(roster.clients, roster.travel));
+    const candidates = candidatesByDay(plan.state);
+    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, candidates(o));
+    plan.journal = [];
+    const placed = roster.occurrences.filter((o) => plan.state.start[o.index]! >= 0);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: placed.length - 1 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 1000 }), (picked, shift) => {
+        const mark = plan.journal.length;
+        const lifted = picked.map((k) => placed[k]!);
+        const before = plan.unassigned;
+        for (const o of lifted) plan.remove(o);
+        const floor = plan.floorAfterPlacing(before);
+        // each goes back to the first who fits in a rotated candidate order: mostly someone else than before
+        for (const o of lifted) {
+          const list = candidates(o);
+          plan.insert(o, list.map((_, k) => list[(k + shift) % list.length]!));
+          expect(plan.objective()).toBeGreaterThanOrEqual(floor - 1e-6);
+        }
+        plan.undoTo(mark);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -13,6 +13,13 @@ export const cooling =
 /** Metropolis acceptance: a move that makes the objective `worse` (≥ 0) is kept with probability exp(−worse / T). */
 export const keepsWorse = (worse: number, temperature: number, random: () => number): boolean => random() < Math.exp(-worse / temperature);
 
+/**
+ * Metropolis acceptance drawn before the move: keepsWorse's test as a ceiling on the cost
+ * (u < exp(−worse / T) ⟺ worse < −T ln u). A state is kept when its cost is below the ceiling, so
+ * a move whose cost can no longer get below it may stop early (home care's Moves.ceiling).
+ */
+export const acceptanceCeiling = (current: number, temperature: number, random: () => number): number => current - temperature * Math.log(random());
+
 /** The best state seen, by a cost to minimize: a snapshot is taken only when the cost beats the best by more than `margin`. */
 export class BestSeen<S> {
   constructor(

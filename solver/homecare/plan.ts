@@ -140,6 +140,15 @@ export class Plan {
     return worked - this.visitMinutes;
   }
 
+  /**
+   * The least the objective can end at once the visits a move has lifted (`unassigned` above
+   * `before`) are placed again: placing never lowers a term (a face, a preference; a detour is
+   * never negative, travel being a distance rounded up, which keeps the triangle inequality).
+   */
+  floorAfterPlacing(before: number): number {
+    return this.objective() - W_UNASSIGNED * Math.max(0, this.unassigned - before);
+  }
+
   objective(): number {
     return W_UNASSIGNED * this.unassigned + this.distinctWeighted + this.prefCost + this.travelCost * this.travelMinutes();
   }
