@@ -62,6 +62,20 @@ describe("travel", () => {
     expect(km).toBeCloseTo(1.627, 2); // planar check: hypot(0.01 deg lat = 1.112 km, 0.02 deg lon x cos 57.7 = 1.188 km)
     expect(travelMinutes({ lat: 57.7, lon: 11.97 }, { lat: 57.71, lon: 11.99 }, s)).toBe(Math.ceil((km * 1.3 * 60) / 20));
   });
+
+  // the solver reads a visit's own row for drives in both directions (TravelMatrix), which is
+  // exact only if the distance is symmetric to the last bit, not merely close
+  it("is the same both ways, to the last bit", () => {
+    const place = fc.record({ lat: fc.double({ min: 55, max: 69, noNaN: true }), lon: fc.double({ min: 11, max: 24, noNaN: true }) });
+    const settings = fc.record({ speedKmh: fc.double({ min: 1, max: 80, noNaN: true }), detourFactor: fc.double({ min: 1, max: 5, noNaN: true }), minMinutes: fc.integer({ min: 0, max: 10 }) });
+    fc.assert(
+      fc.property(place, place, settings, (a, b, s) => {
+        expect(haversineKm(a.lat, a.lon, b.lat, b.lon)).toBe(haversineKm(b.lat, b.lon, a.lat, a.lon));
+        expect(travelMinutes(a, b, s)).toBe(travelMinutes(b, a, s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe("Kolada continuity (U21401, U21402, U21436)", () => {

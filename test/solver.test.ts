@@ -11,6 +11,9 @@ import { solveHomecare } from "../solver/homecare/search.js";
 import { Plan } from "../solver/homecare/plan.js";
 import { byDifficulty, candidatesByDay } from "../solver/homecare/construct.js";
 import { TravelMatrix } from "../src/homecare/travel.js";
+import { Moves } from "../solver/homecare/moves.js";
+import { TeamFirst } from "../solver/homecare/ranking.js";
+import { seededRandom } from "../src/common/random.js";
 import { continuityBoundInWorker } from "../solver/homecare/lowerbound.js";
 import { runHomecare } from "../solver/homecare/run.js";
 import { formatViolation } from "../src/common/violation.js";
@@ -144,6 +147,100 @@ describe("the search's early rejection (Moves.ceiling)", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("the search's copy of its best schedule (RouteState.drainChanged)", () => {
+  it("stays equal to the routes when only the occurrences drained since the last copy are copied again", () => {
+    const { roster } = fixture("district");
+    const plan = new Plan(roster, new TravelMatrix(roster.clients, roster.travel));
+    const candidates = candidatesByDay(plan.state);
+    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, candidates(o));
+    plan.journal = [];
+    const copy = Int32Array.from(plan.state.start);
+    const teams = plan.state.assigned.map((a) => a.join("+"));
+    plan.state.drainChanged();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: roster.occurrences.length - 1 }), fc.integer({ min: 0, max: 50 })), { maxLength: 40 }), fc.boolean(), (steps, undo) => {
+        const mark = plan.journal.length;
+        for (const [k, shift] of steps) {
+          const o = roster.occurrences[k]!;
+          if (plan.state.start[o.index]! >= 0) plan.remove(o);
+          else {
+            const list = candidates(o);
+            plan.insert(o, list.map((_, i) => list[(i + shift) % list.length]!));
+          }
+        }
+        if (undo) plan.undoTo(mark);
+        plan.journal = [];
+        for (const i of plan.state.drainChanged()) {
+          copy[i] = plan.state.start[i]!;
+          teams[i] = plan.state.assigned[i]!.join("+");
+        }
+        expect(Array.from(copy)).toEqual(Array.from(plan.state.start));
+        expect(teams).toEqual(plan.state.assigned.map((a) => a.join("+")));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("a moved visit the team cannot take (Moves.placeMoved)", () => {
+  it("that reinsert(o, avoid) cannot place, reinsert(o) cannot place either, so a move may stop there", () => {
+    const { roster } = fixture("district");
+    const travel = new TravelMatrix(roster.clients, roster.travel);
+    const plan = new Plan(roster, travel);
+    const candidates = candidatesByDay(plan.state);
+    const ranking = new TeamFirst(roster, plan, travel, candidates);
+    const moves = new Moves(roster, plan, ranking, candidates, new Map(), seededRandom(1));
+    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, ranking.order(o, candidates(o)));
+    plan.journal = [];
+    const placed = roster.occurrences.filter((o) => plan.state.start[o.index]! >= 0 && o.staff === 1);
+    let failed = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: placed.length - 1 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: placed.length - 1 }), { maxLength: 40 }),
+        fc.integer({ min: -3000, max: 3000 }),
+        fc.boolean(),
+        (pick, crowd, slack, otherVisitsToo) => {
+          const mark = plan.journal.length;
+          const o = placed[pick]!;
+          const avoid = plan.state.assigned[o.index]![0]!;
+          // other visits moved onto everyone else who could take o make it fit nowhere but with `avoid`
+          const others = candidates(o).filter((cg) => cg !== avoid);
+          for (const k of crowd) {
+            const p = placed[k]!;
+            if (p === o || plan.state.start[p.index]! < 0) continue;
+            plan.remove(p);
+            if (!plan.insert(p, others)) plan.insert(p, candidates(p));
+          }
+          if (plan.state.start[o.index]! >= 0 && plan.state.assigned[o.index]![0] === avoid) {
+            // as a drop-one move lifts them: o alone, or every visit of the client with `avoid`
+            const lifted = otherVisitsToo ? roster.occurrences.filter((p) => p.client === o.client && plan.state.assigned[p.index]!.includes(avoid)) : [o];
+            moves.unassignedBefore = plan.unassigned;
+            for (const p of lifted) plan.remove(p);
+            // crowding `avoid` too where o was: she may no longer fit it
+            for (const k of crowd.slice(0, 3)) {
+              const p = placed[k]!;
+              if (plan.state.start[p.index]! < 0 || p.client === o.client) continue;
+              plan.remove(p);
+              if (!plan.insert(p, [avoid])) plan.insert(p, candidates(p));
+            }
+            moves.ceiling = plan.floorAfterPlacing(moves.unassignedBefore) + slack;
+            if (!moves.reinsert(o, avoid)) {
+              failed++;
+              expect(moves.reinsert(o)).toBe(false);
+            }
+            moves.ceiling = Infinity;
+          }
+          plan.undoTo(mark);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // the property was checked where it says something: on visits the first reinsert could not place
+    expect(failed).toBeGreaterThan(30);
   });
 });
 

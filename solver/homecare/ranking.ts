@@ -77,7 +77,7 @@ export class TeamFirst {
     if (cg === avoid) s += RANK.avoided;
     const list = this.plan.state.stops[cg]!;
     const prev = list[lowerBound(list, o.earliest) - 1];
-    if (prev && o.earliest - prev.end < RANK.nearWithin) s -= RANK.perTravelMinute * this.travel.between(prev.client, o.client);
+    if (prev && o.earliest - prev.end < RANK.nearWithin) s -= RANK.perTravelMinute * this.travel.between(o.client, prev.client);
     return s;
   }
 

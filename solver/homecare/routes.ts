@@ -27,6 +27,9 @@ export class RouteState {
   /** scratch for keepsBreakAndHours */
   private readonly scratchInside: PlacedStop[] = [];
   private readonly scratchStop: PlacedStop = { key: "", client: 0, start: 0, end: 0, occurrence: 0 };
+  /** occurrences placed or removed since the last drainChanged(), each once (flagged in `isChanged`) */
+  private changed: number[] = [];
+  private readonly isChanged: Uint8Array;
   /** the longest visit, in minutes (how far before a shift a stop reaching into it can start) */
   private readonly longest: number;
   /** the longest shift of anyone, in minutes (how far before a time a shift reaching it can start) */
@@ -41,6 +44,7 @@ export class RouteState {
     this.longestShift = roster.caregivers.reduce((m, c) => c.shifts.reduce((x, s) => Math.max(x, s.end - s.start), m), 0);
     this.worked = roster.caregivers.map(() => 0);
     this.start = new Int32Array(roster.occurrences.length).fill(-1);
+    this.isChanged = new Uint8Array(roster.occurrences.length);
     this.assigned = roster.occurrences.map(() => []);
     this.dependents = roster.occurrences.map(() => []);
     for (const o of roster.occurrences) if (o.gapAfter) this.dependents[o.gapAfter.occurrence]!.push(o.index);
@@ -112,7 +116,8 @@ export class RouteState {
         const prev = i > 0 ? stops[i - 1] : undefined;
         const next = stops[i];
         if (prev && prev.start > sHi) break;
-        const a = Math.max(sLo, prev ? prev.end + this.travel.between(prev.client, o.client) : sLo);
+        // both drives read from the visit's own row (TravelMatrix: symmetric), which stays in cache
+        const a = Math.max(sLo, prev ? prev.end + this.travel.between(o.client, prev.client) : sLo);
         const b = Math.min(sHi, next ? next.start - o.duration - this.travel.between(o.client, next.client) : sHi);
         if (a <= b) {
           out[2 * n] = a;
@@ -159,7 +164,7 @@ export class RouteState {
     const prevIn = prev !== undefined && prev.start >= shiftStart && prev.end <= shiftEnd;
     const nextIn = next !== undefined && next.start >= shiftStart && next.end <= shiftEnd;
     let delta = o.duration;
-    if (prevIn) delta += this.travel.between(prev.client, o.client);
+    if (prevIn) delta += this.travel.between(o.client, prev.client);
     if (nextIn) delta += this.travel.between(o.client, next.client);
     if (prevIn && nextIn) delta -= this.travel.between(prev.client, next.client);
     return delta;
@@ -223,6 +228,7 @@ export class RouteState {
     }
     this.start[o.index] = start;
     this.assigned[o.index] = [...cgs];
+    this.noteChanged(o.index);
   }
 
   remove(o: Occurrence): void {
@@ -239,6 +245,24 @@ export class RouteState {
     }
     this.start[o.index] = -1;
     this.assigned[o.index] = [];
+    this.noteChanged(o.index);
+  }
+
+  private noteChanged(occurrence: number): void {
+    if (this.isChanged[occurrence]) return;
+    this.isChanged[occurrence] = 1;
+    this.changed.push(occurrence);
+  }
+
+  /**
+   * The occurrences placed or removed since the last call (in any order, each once; maybe back
+   * where they were): what a copy of the state taken then must update to be a copy of it now.
+   */
+  drainChanged(): number[] {
+    const out = this.changed;
+    for (let k = 0; k < out.length; k++) this.isChanged[out[k]!] = 0;
+    this.changed = [];
+    return out;
   }
 }
 

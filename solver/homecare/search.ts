@@ -190,7 +190,7 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
   // phase 2: large-neighbourhood search over clients' least-used caregivers
   search.repair();
   let current = plan.objective();
-  const best = new BestSeen(current, new Snapshot(state).take());
+  const best = new BestSeen(current, new Snapshot(state));
   // The current schedule is the best seen and not yet copied: it is copied only when an accepted
   // move is about to leave it (undo, copy, replay), not at every new best. Downhill runs find a
   // new best on move after move, and copying each was 8 % of the 300-client district's search.
@@ -288,7 +288,9 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
 /**
  * The best schedule's starts and caregivers (two slots per occurrence: no visit needs more than two),
  * written into the same buffers at every new best: the search finds thousands of bests, and copying
- * an array per occurrence each time was a sixth of the 300-client district's run.
+ * an array per occurrence each time was a sixth of the 300-client district's run. Each copy after
+ * the first updates only the occurrences the search moved since the one before
+ * (RouteState.drainChanged): copying all 39,000 of the 1,000-client district was 9 % of its search.
  */
 class Snapshot {
   readonly start: Int32Array;
@@ -297,17 +299,21 @@ class Snapshot {
   constructor(private readonly state: RouteState) {
     this.start = new Int32Array(state.start.length);
     this.team = new Int32Array(state.start.length * 2);
+    state.drainChanged();
+    for (let i = 0; i < state.start.length; i++) this.copy(i);
   }
 
   take(): this {
-    const { start, assigned } = this.state;
-    this.start.set(start);
-    for (let i = 0; i < assigned.length; i++) {
-      const a = assigned[i]!;
-      this.team[2 * i] = a.length > 0 ? a[0]! : -1;
-      this.team[2 * i + 1] = a.length > 1 ? a[1]! : -1;
-    }
+    const changed = this.state.drainChanged();
+    for (let k = 0; k < changed.length; k++) this.copy(changed[k]!);
     return this;
+  }
+
+  private copy(i: number): void {
+    const a = this.state.assigned[i]!;
+    this.start[i] = this.state.start[i]!;
+    this.team[2 * i] = a.length > 0 ? a[0]! : -1;
+    this.team[2 * i + 1] = a.length > 1 ? a[1]! : -1;
   }
 
   caregivers(occurrence: number): number[] {

@@ -26,6 +26,10 @@ export function travelMinutes(
  * Travel minutes between clients, each row computed once, when first asked for: the solver asks for
  * nearly every row, a validation only for the rows of clients whose visits follow one another, so
  * checking a large roster never builds the whole n × n table on the request's thread.
+ * The table is symmetric (the haversine distance is, to the last bit: a test checks it), so the
+ * solver's loops over many neighbours of one visit read the visit's own row, `between(visit,
+ * other)`, whichever way the drive goes: reading the neighbours' rows touched a new row per
+ * lookup, and that was 40 % of ranking the candidates on the 1,000-client district.
  */
 export class TravelMatrix {
   private readonly rows: (Int32Array | undefined)[];
