@@ -48,11 +48,23 @@ export function insertOccurrence(
     }
     return false;
   }
-  // two to choose: each caregiver with any room, paired with the best partner that fits
+  // two to choose: each caregiver with any room (in the order given), paired with the best partner
+  // that fits. Those with room are found as the pairs need them: when the first has a partner near
+  // the front, the rest of the order is never ranked or checked (it was, for every pair visit).
   const [lo, hi] = state.gapBounds(o);
-  const open = [...ordered].filter((cg) => !fixed.includes(cg) && state.startRanges(cg, o, lo, hi).length > 0);
-  for (let i = 0; i < open.length; i++)
-    for (let j = i + 1; j < open.length; j++) {
+  const source = ordered[Symbol.iterator]();
+  const open: number[] = [];
+  let more = true;
+  const openAt = (k: number): number | undefined => {
+    while (more && open.length <= k) {
+      const next = source.next();
+      if (next.done) more = false;
+      else if (!fixed.includes(next.value) && state.startRanges(next.value, o, lo, hi).length > 0) open.push(next.value);
+    }
+    return open[k];
+  };
+  for (let i = 0; openAt(i) !== undefined; i++)
+    for (let j = i + 1; openAt(j) !== undefined; j++) {
       const team = [open[i]!, open[j]!];
       const start = state.findStart(team, o);
       if (start !== null) {
