@@ -13,13 +13,18 @@ export const DEFAULTS = {
     timeLimitSeconds: 60,
     /**
      * Search moves: the annealing cools over these, so a seed gives the same schedule on any
-     * machine that finishes them within the time limit (else the clock cools it: search.ts). Three
+     * machine that finishes them within the time limit (else the clock cools it: search.ts). Four
      * thousand per client, at least 300,000: a large district needs moves in proportion (outside
      * district-1000, one search: 300,000 moves U21401 7.58, 700,000 moves 7.00, 1,000,000 moves
-     * 6.75), and one of 80 clients runs its 300,000 in about 10 s on an Intel Xeon core.
+     * 6.75), and one of 80 clients runs its 300,000 in about 5 s on an Intel Xeon core. Three
+     * thousand until the search got faster (2026-12-06); at four, two searches on two cores with
+     * the bound beside them (U21401 / travel): district-103 (60 s) 6.69 / 36,903 → 6.56 / 37,545,
+     * its 1,200,000 moves made in 59 s; district-101 and -102 (20 s) 7.82 / 13,204 → 7.88 /
+     * 13,222 and 6.85 / 12,189 → 6.72 / 11,942; district-1000 is cooled by the clock at either
+     * (2.9 million moves in 300 s: 5.86 / 109,479 against 5.87-5.92 / 108,222-110,720).
      */
     moves: 300_000,
-    movesPerClient: 3_000,
+    movesPerClient: 4_000,
   },
   calls: {
     /**
