@@ -122,13 +122,25 @@ describe("visits nobody can do", () => {
   });
 });
 
+/**
+ * The bundled district with every visit placed by first fit in the planner's order (byDifficulty),
+ * each with the first caregiver in its candidate list, or in the team-first order: a state the
+ * search's properties start from.
+ */
+const placedDistrict = (order: "listed" | "team-first") => {
+  const { roster } = fixture("district");
+  const travel = new TravelMatrix(roster.clients, roster.travel);
+  const plan = new Plan(roster, travel);
+  const candidates = candidatesByDay(plan.state);
+  const ranking = new TeamFirst(roster, plan, travel, candidates);
+  for (const o of byDifficulty(roster.occurrences)) plan.insert(o, order === "listed" ? candidates(o) : ranking.order(o, candidates(o)));
+  plan.journal = [];
+  return { roster, travel, plan, candidates, ranking };
+};
+
 describe("the search's early rejection (Moves.ceiling)", () => {
   it("placing lifted visits again never ends below Plan.floorAfterPlacing, whatever is lifted and whoever takes them", () => {
-    const { roster } = fixture("district");
-    const plan = new Plan(roster, new TravelMatrix(roster.clients, roster.travel));
-    const candidates = candidatesByDay(plan.state);
-    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, candidates(o));
-    plan.journal = [];
+    const { roster, plan, candidates } = placedDistrict("listed");
     const placed = roster.occurrences.filter((o) => plan.state.start[o.index]! >= 0);
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: placed.length - 1 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 1000 }), (picked, shift) => {
@@ -152,11 +164,7 @@ describe("the search's early rejection (Moves.ceiling)", () => {
 
 describe("the search's copy of its best schedule (RouteState.drainChanged)", () => {
   it("stays equal to the routes when only the occurrences drained since the last copy are copied again", () => {
-    const { roster } = fixture("district");
-    const plan = new Plan(roster, new TravelMatrix(roster.clients, roster.travel));
-    const candidates = candidatesByDay(plan.state);
-    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, candidates(o));
-    plan.journal = [];
+    const { roster, plan, candidates } = placedDistrict("listed");
     const copy = Int32Array.from(plan.state.start);
     const teams = plan.state.assigned.map((a) => a.join("+"));
     plan.state.drainChanged();
@@ -187,14 +195,8 @@ describe("the search's copy of its best schedule (RouteState.drainChanged)", () 
 
 describe("a moved visit the team cannot take (Moves.placeMoved)", () => {
   it("that reinsert(o, avoid) cannot place, reinsert(o) cannot place either, so a move may stop there", () => {
-    const { roster } = fixture("district");
-    const travel = new TravelMatrix(roster.clients, roster.travel);
-    const plan = new Plan(roster, travel);
-    const candidates = candidatesByDay(plan.state);
-    const ranking = new TeamFirst(roster, plan, travel, candidates);
+    const { roster, plan, candidates, ranking } = placedDistrict("team-first");
     const moves = new Moves(roster, plan, ranking, candidates, new Map(), seededRandom(1));
-    for (const o of byDifficulty(roster.occurrences)) plan.insert(o, ranking.order(o, candidates(o)));
-    plan.journal = [];
     const placed = roster.occurrences.filter((o) => plan.state.start[o.index]! >= 0 && o.staff === 1);
     let failed = 0;
     fc.assert(
