@@ -141,7 +141,7 @@ export class Moves {
     for (const o of moving) {
       if (first !== null && state.eligible(first, o)) {
         const inner = plan.journal.length;
-        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, [first, ...Array.from(this.ranking.order(o, this.candidates(o), avoid)).filter((cg) => cg !== first)], pinned.get(o.index) ?? [])) continue;
+        if (o.staff === 1 ? this.ejectInto(o, first) : plan.insert(o, firstThen(first, this.ranking.order(o, this.candidates(o), avoid)), pinned.get(o.index) ?? [])) continue;
         plan.undoTo(inner);
       }
       if (this.reinsert(o, avoid)) continue;
@@ -322,4 +322,14 @@ export class Moves {
     for (const o of moving) plan.remove(o);
     return this.placeMoved(c, moving, team, victims[0]!, taker);
   }
+}
+
+/**
+ * `first`, then the rest of `order` without it, drawn as they are asked for: a pair visit's
+ * insertion looks only as far down the order as its pairs need (insertOccurrence), so the whole
+ * team-first order is not ranked up front.
+ */
+function* firstThen(first: number, order: Iterable<number>): Generator<number> {
+  yield first;
+  for (const cg of order) if (cg !== first) yield cg;
 }

@@ -85,8 +85,9 @@ export interface SolveResult {
  * on 300, 290 s on 1,000 (two runs at once), U21401 / travel at 600 → 1,500: 101 8.30 / 13,318
  * and 8.20 / 12,544 → 8.11 / 13,028 and 7.84 / 12,985; 102 7.30 / 10,985 and 7.28 / 11,062 →
  * 7.02 / 11,520 and 7.00 / 11,716; 103 6.85 / 34,826 and 6.86 / 34,640 → 6.69 / 36,903 and 6.73 /
- * 37,526; 1000 6.14 / 108,176 → 5.95 / 110,466 (travel above the peer's at both). Before the early rejection (Moves.ceiling), 200 and 60 lost 0.0-0.2 and 0.7 on 101 and
- * 102 against 600, 1,500 won 0.04-0.27, and 4,000 drove 9 % more on 101.
+ * 37,526; 1000 6.14 / 108,176 → 5.95 / 110,466 (travel above the peer's at both). Before the
+ * early rejection (Moves.ceiling), 200 and 60 lost 0.0-0.2 and 0.7 on 101 and 102 against 600,
+ * 1,500 won 0.04-0.27, and 4,000 drove 9 % more on 101.
  */
 const T_START = 1_500;
 const T_END = 5;
