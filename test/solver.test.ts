@@ -9,7 +9,7 @@ import { rosterSchema } from "../src/homecare/schema.js";
 import { validateSchedule } from "../src/homecare/rules.js";
 import { solveHomecare } from "../solver/homecare/search.js";
 import { Plan } from "../solver/homecare/plan.js";
-import { byDifficulty, candidatesByDay } from "../solver/homecare/construct.js";
+import { byDifficulty, candidatesByDay, toSchedule } from "../solver/homecare/construct.js";
 import { TravelMatrix } from "../src/homecare/travel.js";
 import { Moves } from "../solver/homecare/moves.js";
 import { TeamFirst } from "../solver/homecare/ranking.js";
@@ -243,6 +243,50 @@ describe("a moved visit the team cannot take (Moves.placeMoved)", () => {
     );
     // the property was checked where it says something: on visits the first reinsert could not place
     expect(failed).toBeGreaterThan(30);
+  });
+});
+
+describe("the polish (Moves.polish)", () => {
+  it("never raises the objective with any visit it polishes, and breaks no hard rule, from any state the moves leave", () => {
+    const { roster, plan, candidates, ranking } = placedDistrict("listed");
+    const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
+    const moves = new Moves(roster, plan, ranking, candidates, pinned, seededRandom(1));
+    // from a polished schedule, where a polish that kept a worse place or swap would show
+    while (moves.polish(Infinity) >= 1);
+    let moved = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: roster.occurrences.length - 1 }), fc.integer({ min: 0, max: 50 })), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: roster.occurrences.length - 1 }), { minLength: 1, maxLength: 40 }),
+        (steps, picks) => {
+          // random re-placements first: the polish starts from states no search would leave
+          for (const [k, shift] of steps) {
+            const o = roster.occurrences[k]!;
+            if (plan.state.start[o.index]! < 0) continue;
+            plan.remove(o);
+            const list = candidates(o);
+            if (!plan.insert(o, list.map((_, i) => list[(i + shift) % list.length]!))) plan.insert(o, list);
+          }
+          plan.journal = [];
+          // the first-fit start ignores pins (the search's construction keeps them): those it broke stay listed
+          const broken = new Set(validateSchedule(roster, toSchedule(plan.state)).map(formatViolation));
+          const unassigned = plan.unassigned;
+          for (const k of picks) {
+            const o = roster.occurrences[k]!;
+            const before = plan.objective();
+            const where = `${plan.state.assigned[o.index]!.join("+")}@${plan.state.start[o.index]}`;
+            moves.polishVisit(o);
+            expect(plan.objective()).toBeLessThanOrEqual(before + 1e-6);
+            if (`${plan.state.assigned[o.index]!.join("+")}@${plan.state.start[o.index]}` !== where) moved++;
+          }
+          expect(plan.unassigned).toBe(unassigned);
+          expect(validateSchedule(roster, toSchedule(plan.state)).map(formatViolation).filter((v) => !broken.has(v))).toEqual([]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // the property was checked where it says something: visits the polish moved
+    expect(moved).toBeGreaterThan(10);
   });
 });
 

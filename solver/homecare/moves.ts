@@ -280,6 +280,89 @@ export class Moves {
     return true;
   }
 
+  /**
+   * Polish: a descent over the travel moves with every visit in turn, where the search draws them
+   * at random. Each one-caregiver visit goes to the caregiver of the client (its own included, so a
+   * kontaktperson's visit may move within her route; anyone for a visit Kolada does not count) at
+   * whose cheapest gap the objective is lowest, then tries the swaps of Moves.swap, the first that
+   * lowers the objective kept. Returns the objective's fall.
+   */
+  polish(deadline: number): number {
+    const { plan, roster } = this;
+    const before = plan.objective();
+    for (const o of roster.occurrences) {
+      if ((o.index & 255) === 0 && Date.now() > deadline) break;
+      this.polishVisit(o);
+    }
+    return before - plan.objective();
+  }
+
+  /** The polish of one visit (one caregiver, placed, not pinned; others are left as they are). */
+  polishVisit(o: Occurrence): void {
+    const { plan } = this;
+    if (o.staff !== 1 || this.pinned.has(o.index) || plan.state.start[o.index]! < 0) return;
+    this.replaceCheapest(o);
+    this.swapCheapest(o);
+    plan.journal = [];
+  }
+
+  /** Lifts `o` and places it where the objective ends lowest among the client's caregivers (anyone's for a visit Kolada does not count). */
+  private replaceCheapest(o: Occurrence): void {
+    const { plan } = this;
+    const { state } = plan;
+    const from = state.assigned[o.index]![0]!;
+    let bestStart = state.start[o.index]!;
+    plan.remove(o);
+    const counts = plan.counts[o.client]!;
+    const care = o.kind === "care";
+    const cost = (cg: number, travel: number) => plan.choiceCost(o, cg, travel) + (care && counts[cg]! === 0 ? plan.weight[o.client]! : 0);
+    let best = from;
+    const here = state.cheapestInsertion(from, o);
+    // its own place is always there to go back to (the lifted visit left its gap open)
+    let bestCost = here ? cost(from, here.travel) : Infinity;
+    if (here) bestStart = here.start;
+    for (const cg of this.candidates(o)) {
+      if (cg === from || (care && counts[cg]! === 0)) continue;
+      const there = state.cheapestInsertion(cg, o);
+      if (!there) continue;
+      const c = cost(cg, there.travel);
+      if (c < bestCost - 1e-9) {
+        best = cg;
+        bestStart = there.start;
+        bestCost = c;
+      }
+    }
+    plan.place(o, [best], bestStart);
+  }
+
+  /** Moves.swap's exchanges for `o`, tried in turn: the first that lowers the objective is kept. */
+  private swapCheapest(o: Occurrence): void {
+    const { plan, roster, pinned } = this;
+    const { state } = plan;
+    const a = state.assigned[o.index]![0]!;
+    const counts = plan.counts[o.client]!;
+    const from = o.earliest - EJECT_MARGIN;
+    const to = o.latest + o.duration + EJECT_MARGIN;
+    const options: Occurrence[] = [];
+    for (const b of this.candidates(o)) {
+      if (b === a || counts[b]! === 0) continue;
+      for (const s of state.stops[b]!) {
+        if (s.end <= from || s.start >= to || pinned.has(s.occurrence)) continue;
+        const p = roster.occurrences[s.occurrence]!;
+        if (p.staff === 1 && p.client !== o.client && plan.counts[p.client]![a]! > 0 && state.eligible(a, p)) options.push(p);
+      }
+    }
+    for (const p of options) {
+      const b = state.assigned[p.index]![0]!;
+      const was = plan.objective();
+      const mark = plan.journal.length;
+      plan.remove(o);
+      plan.remove(p);
+      if (plan.insert(o, [b]) && plan.insert(p, [a]) && plan.objective() < was - 1e-9) return;
+      plan.undoTo(mark);
+    }
+  }
+
   /** Drop one: takes one of the client's two least-used caregivers away and gives those visits to the rest of its team. */
   dropOne(c: number, team: number[]): boolean {
     const { state } = this.plan;
