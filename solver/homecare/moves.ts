@@ -214,18 +214,13 @@ export class Moves {
   }
 
   /**
-   * Swap: one of the client's visits and a visit near it in time of another caregiver who serves
-   * the client change hands, where each caregiver already serves the other's client: continuity
-   * stays, and each takes the visit nearer its route. Re-routing alone cannot do this when the two
-   * visits are in each other's way.
+   * The visits `o` (with caregiver `a`) may swap with: near it in time, of another caregiver who
+   * serves o's client, one caregiver, not pinned, of a client `a` already serves.
    */
-  swap(c: number): boolean {
+  private swapOptions(o: Occurrence, a: number): Occurrence[] {
     const { plan, pinned, roster } = this;
     const { state } = plan;
-    const o = this.movableVisit(c);
-    if (!o) return false;
-    const a = state.assigned[o.index]![0]!;
-    const counts = plan.counts[c]!;
+    const counts = plan.counts[o.client]!;
     const from = o.earliest - EJECT_MARGIN;
     const to = o.latest + o.duration + EJECT_MARGIN;
     const options: Occurrence[] = [];
@@ -234,9 +229,25 @@ export class Moves {
       for (const s of state.stops[b]!) {
         if (s.end <= from || s.start >= to || pinned.has(s.occurrence)) continue;
         const p = roster.occurrences[s.occurrence]!;
-        if (p.staff === 1 && p.client !== c && plan.counts[p.client]![a]! > 0 && state.eligible(a, p)) options.push(p);
+        if (p.staff === 1 && p.client !== o.client && plan.counts[p.client]![a]! > 0 && state.eligible(a, p)) options.push(p);
       }
     }
+    return options;
+  }
+
+  /**
+   * Swap: one of the client's visits and a visit near it in time of another caregiver who serves
+   * the client change hands, where each caregiver already serves the other's client: continuity
+   * stays, and each takes the visit nearer its route. Re-routing alone cannot do this when the two
+   * visits are in each other's way.
+   */
+  swap(c: number): boolean {
+    const { plan } = this;
+    const { state } = plan;
+    const o = this.movableVisit(c);
+    if (!o) return false;
+    const a = state.assigned[o.index]![0]!;
+    const options = this.swapOptions(o, a);
     if (!options.length) return false;
     const p = options[Math.floor(this.random() * options.length)]!;
     const b = state.assigned[p.index]![0]!;
@@ -337,22 +348,10 @@ export class Moves {
 
   /** Moves.swap's exchanges for `o`, tried in turn: the first that lowers the objective is kept. */
   private swapCheapest(o: Occurrence): void {
-    const { plan, roster, pinned } = this;
+    const { plan } = this;
     const { state } = plan;
     const a = state.assigned[o.index]![0]!;
-    const counts = plan.counts[o.client]!;
-    const from = o.earliest - EJECT_MARGIN;
-    const to = o.latest + o.duration + EJECT_MARGIN;
-    const options: Occurrence[] = [];
-    for (const b of this.candidates(o)) {
-      if (b === a || counts[b]! === 0) continue;
-      for (const s of state.stops[b]!) {
-        if (s.end <= from || s.start >= to || pinned.has(s.occurrence)) continue;
-        const p = roster.occurrences[s.occurrence]!;
-        if (p.staff === 1 && p.client !== o.client && plan.counts[p.client]![a]! > 0 && state.eligible(a, p)) options.push(p);
-      }
-    }
-    for (const p of options) {
+    for (const p of this.swapOptions(o, a)) {
       const b = state.assigned[p.index]![0]!;
       const was = plan.objective();
       const mark = plan.journal.length;
