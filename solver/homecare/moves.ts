@@ -328,8 +328,9 @@ export class Moves {
     const care = o.kind === "care";
     const cost = (cg: number, travel: number) => plan.choiceCost(o, cg, travel) + (care && counts[cg]! === 0 ? plan.weight[o.client]! : 0);
     let best = from;
+    // the gap it leaves is open again, but cheapestInsertion tries only a few starts in each gap:
+    // when none keeps the break, the visit goes back to the start it had
     const here = state.cheapestInsertion(from, o);
-    // its own place is always there to go back to (the lifted visit left its gap open)
     let bestCost = here ? cost(from, here.travel) : Infinity;
     if (here) bestStart = here.start;
     for (const cg of this.candidates(o)) {
