@@ -138,6 +138,44 @@ const placedDistrict = (order: "listed" | "team-first") => {
   return { roster, travel, plan, candidates, ranking };
 };
 
+describe("the team-first order (TeamFirst.order)", () => {
+  it("yields every candidate in the order of one sort of all of them by score, the avoided caregiver last, from any state", () => {
+    const { roster, plan, candidates, ranking } = placedDistrict("team-first");
+    // the reference: every candidate scored and sorted at once (the one-tier order the tiers and the threshold scan must keep)
+    const oneSort = (o: (typeof roster.occurrences)[number], avoid: number) => ranking["sorted"](o, candidates(o), avoid);
+    let avoidedSeen = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: roster.occurrences.length - 1 }), fc.integer({ min: 0, max: 50 })), { maxLength: 30 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: roster.occurrences.length - 1 }), fc.integer({ min: -1, max: 40 })), { minLength: 1, maxLength: 20 }),
+        (steps, asks) => {
+          // random re-placements: other teams, other routes, so other scores and tiers
+          for (const [k, shift] of steps) {
+            const o = roster.occurrences[k]!;
+            if (plan.state.start[o.index]! >= 0) plan.remove(o);
+            const list = candidates(o);
+            plan.insert(o, list.map((_, i) => list[(i + shift) % list.length]!));
+          }
+          plan.journal = [];
+          for (const [k, pick] of asks) {
+            const o = roster.occurrences[k]!;
+            const list = candidates(o);
+            const avoid = pick < 0 || !list.length ? -1 : list[pick % list.length]!;
+            const yielded = [...ranking.order(o, list, avoid)];
+            expect(yielded).toEqual(oneSort(o, avoid));
+            if (avoid >= 0 && plan.counts[o.client]![avoid]! === 0 && yielded.length > 1) {
+              expect(yielded.at(-1)).toBe(avoid);
+              avoidedSeen++;
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(avoidedSeen).toBeGreaterThan(10);
+  });
+});
+
 describe("the search's early rejection (Moves.ceiling)", () => {
   it("placing lifted visits again never ends below Plan.floorAfterPlacing, whatever is lifted and whoever takes them", () => {
     const { roster, plan, candidates } = placedDistrict("listed");

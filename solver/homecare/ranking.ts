@@ -38,6 +38,8 @@ function coverage(roster: Roster, candidates: (o: Occurrence) => readonly number
 export class TeamFirst {
   private readonly cover: Int32Array[];
   private readonly fixed: (Float64Array | undefined)[];
+  /** candidate lists by fixed score (byFixed) */
+  private readonly fixedOrder = new WeakMap<readonly number[], Int32Array>();
   /** the planned teams' ranks per client, during the construction only */
   planRank: Map<number, number>[] | null = null;
 
@@ -89,15 +91,13 @@ export class TeamFirst {
    * order the same as one sort of everyone (a team member's score is at least RANK.currentTeam
    * less a few thousand for the drive, everyone else's at most RANK.planned plus a few ten
    * thousand, the avoided caregiver's below both). Scoring every candidate on every insertion was
-   * 29 % of the 300-client district's search. (Scoring the rest lazily too, best fixed score
-   * first with a heap, gave the same order and was slower: when no team member fits, most of
-   * the rest are tried anyway.)
+   * 29 % of the 300-client district's search.
    */
   order(o: Occurrence, cgs: readonly number[], avoid = -1): Iterable<number> {
     const counts = this.plan.counts[o.client]!;
     const contact = this.roster.clients[o.client]!.contactPerson;
     const first = (cg: number) => cg !== avoid && (counts[cg]! > 0 || cg === contact || this.planRank !== null);
-    return tiers(() => this.sorted(o, cgs.filter(first), avoid), () => this.sorted(o, cgs.filter((cg) => !first(cg)), avoid));
+    return tiers(() => this.sorted(o, cgs.filter(first), avoid), () => this.rest(o, cgs, avoid, first));
   }
 
   /** `cgs` by score, best first, ties by index. */
@@ -110,32 +110,110 @@ export class TeamFirst {
     for (let k = 0; k < cgs.length; k++) keys[k] = -this.score(o, cgs[k]!, avoid, fixed) * n + cgs[k]!;
     keys.sort();
     const out = new Array<number>(cgs.length);
-    for (let k = 0; k < keys.length; k++) out[k] = ((keys[k]! % n) + n) % n;
+    for (let k = 0; k < keys.length; k++) out[k] = decode(keys[k]!, n);
     return out;
+  }
+
+  /**
+   * The second tier (everyone `first` leaves out), in sorted()'s order, scored as it is asked for.
+   * A score is its fixed part less the drive term, never more, so with the candidates in order of
+   * their fixed part a scored caregiver can be handed out as soon as its key beats the fixed key
+   * of the next unscored one (a threshold scan). On district-1000 a second tier held 216
+   * caregivers, of whom 37 were tried on average: sorting all of them was 30 % of its search.
+   * The avoided caregiver comes last, as there.
+   */
+  private rest(o: Occurrence, cgs: readonly number[], avoid: number, first: (cg: number) => boolean): () => number {
+    const n = this.roster.caregivers.length;
+    const fixed = this.fixedScores(o.client);
+    const byFixed = this.byFixed(cgs, fixed);
+    const heap: number[] = [];
+    let p = 0;
+    let avoided = false;
+    return () => {
+      while (p < byFixed.length) {
+        const cg = byFixed[p]!;
+        if (cg === avoid) avoided = true;
+        else if (!first(cg)) {
+          if (heap.length && heap[0]! < -fixed[cg]! * n + cg) break;
+          heapPush(heap, -this.score(o, cg, avoid, fixed) * n + cg);
+        }
+        p++;
+      }
+      if (heap.length) return decode(heapPop(heap), n);
+      if (avoided) {
+        avoided = false;
+        return avoid;
+      }
+      return -1;
+    };
+  }
+
+  /** A candidate list (candidatesByDay's: one array per occurrence, never changed) by fixed score, best first, ties by index; made once. */
+  private byFixed(cgs: readonly number[], fixed: Float64Array): Int32Array {
+    let known = this.fixedOrder.get(cgs);
+    if (!known) this.fixedOrder.set(cgs, (known = Int32Array.from(cgs).sort((a, b) => fixed[b]! - fixed[a]! || a - b)));
+    return known;
   }
 }
 
+/** The caregiver in a packed key (−score × caregivers + caregiver). */
+function decode(key: number, n: number): number {
+  return ((key % n) + n) % n;
+}
+
+/** A binary min-heap of numbers in an array: push. */
+function heapPush(heap: number[], key: number): void {
+  let i = heap.push(key) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= key) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = key;
+}
+
+/** A binary min-heap of numbers in an array: pop the least (the heap is not empty). */
+function heapPop(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  const size = heap.length;
+  if (size === 0) return top;
+  let i = 0;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && heap[child + 1]! < heap[child]!) child++;
+    if (heap[child]! >= last) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
+
 /**
- * Two lists, the second made only when the first is used up: the team-first order without a
- * generator (a generator's step allocates its result; on the search's insertions that was a
- * seventh of all it allocated). One result object serves every step, as the protocol allows.
+ * Two tiers, the second started only when the first is used up (`second` gives its next caregiver
+ * each call, −1 at its end): the team-first order without a generator (a generator's step
+ * allocates its result; on the search's insertions that was a seventh of all it allocated). One
+ * result object serves every step, as the protocol allows.
  */
-function tiers(first: () => number[], second: () => number[]): Iterable<number> {
+function tiers(first: () => number[], second: () => () => number): Iterable<number> {
   return {
     [Symbol.iterator]() {
-      let list = first();
+      const list = first();
       let k = 0;
-      let onSecond = false;
+      let rest: (() => number) | null = null;
       const result = { value: 0, done: false };
       return {
         next(): IteratorResult<number> {
-          while (k >= list.length) {
-            if (onSecond) return { value: undefined, done: true };
-            list = second();
-            k = 0;
-            onSecond = true;
+          if (k < list.length) result.value = list[k++]!;
+          else {
+            rest ??= second();
+            const cg = rest();
+            if (cg < 0) return { value: undefined, done: true };
+            result.value = cg;
           }
-          result.value = list[k++]!;
           return result;
         },
       };
