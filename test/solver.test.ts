@@ -326,6 +326,24 @@ describe("the polish (Moves.polish)", () => {
     // the property was checked where it says something: visits the polish moved
     expect(moved).toBeGreaterThan(10);
   });
+
+  it("the hand-over polish (Moves.handOverPolish) never raises the objective with any client, keeps every visit placed and breaks no hard rule", () => {
+    const { roster, plan, candidates, ranking } = placedDistrict("listed");
+    const pinned = new Map(roster.pins.map((p) => [p.occurrence, p.caregivers]));
+    const moves = new Moves(roster, plan, ranking, candidates, pinned, seededRandom(1));
+    const broken = new Set(validateSchedule(roster, toSchedule(plan.state)).map(formatViolation));
+    const unassigned = plan.unassigned;
+    const start = plan.objective();
+    for (const c of roster.clients) {
+      const before = plan.objective();
+      moves.handOverPolishClient(c.index);
+      expect(plan.objective()).toBeLessThanOrEqual(before + 1e-6);
+    }
+    // the listed (first-fit) schedule leaves hand-overs to find: the descent was tested where it moves
+    expect(plan.objective()).toBeLessThan(start);
+    expect(plan.unassigned).toBeLessThanOrEqual(unassigned);
+    expect(validateSchedule(roster, toSchedule(plan.state)).map(formatViolation).filter((v) => !broken.has(v))).toEqual([]);
+  });
 });
 
 // random small rosters across the autumn DST change: every output passes the validator

@@ -308,6 +308,9 @@ export function solveHomecare(roster: Roster, options: SolveOptions = {}): Solve
     plan.journal = [];
   }
   polish();
+  // then the hand-over move as a descent, until the wall (one pass: a second found 0-9 objective
+  // units on 101 and 103), and the visit moves once more after it
+  if (search.handOverPolish(polishWall) > 0) polish();
   report("done");
   return { schedule: toSchedule(state), objective: plan.objective(), iterations, elapsedMs: Date.now() - started };
 }
