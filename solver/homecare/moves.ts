@@ -264,21 +264,24 @@ export class Moves {
    * re-routing one visit at a time would have to pass through a new face first.
    */
   handOver(c: number): boolean {
-    const { plan, roster } = this;
-    const counts = plan.counts[c]!;
-    const contact = roster.clients[c]!.contactPerson;
+    const contact = this.roster.clients[c]!.contactPerson;
     const near = this.nearest[c]!;
     if (!near.length) return false;
     const neighbour = near[Math.floor(this.random() * near.length)]!;
-    const theirs = plan.counts[neighbour]!;
-    const takers: number[] = [];
-    for (let cg = 0; cg < theirs.length; cg++) if (theirs[cg]! > 0 && cg !== contact) takers.push(cg);
-    const team: number[] = [];
-    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0 && cg !== contact) team.push(cg);
+    const takers = this.caregiversOf(neighbour, contact);
+    const team = this.caregiversOf(c, contact);
     if (!takers.length || !team.length) return false;
     const from = team[Math.floor(this.random() * team.length)]!;
     const taker = takers[Math.floor(this.random() * takers.length)]!;
     return this.handOverTo(c, from, taker);
+  }
+
+  /** Who does client `c`'s care visits now (Plan.counts), but `except`, by index. */
+  private caregiversOf(c: number, except: number | undefined): number[] {
+    const counts = this.plan.counts[c]!;
+    const out: number[] = [];
+    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0 && cg !== except) out.push(cg);
+    return out;
   }
 
   /** The hand-over of every visit client `c` has with `from` to `taker`, each at her cheapest gap (else where reinsert puts it). */
@@ -316,15 +319,9 @@ export class Moves {
   handOverPolishClient(c: number): void {
     const { plan, roster } = this;
     const contact = roster.clients[c]!.contactPerson;
-    const counts = plan.counts[c]!;
     const takers = new Set<number>();
-    for (const d of this.nearest[c]!) {
-      const theirs = plan.counts[d]!;
-      for (let cg = 0; cg < theirs.length; cg++) if (theirs[cg]! > 0 && cg !== contact) takers.add(cg);
-    }
-    const team: number[] = [];
-    for (let cg = 0; cg < counts.length; cg++) if (counts[cg]! > 0 && cg !== contact) team.push(cg);
-    for (const from of team)
+    for (const d of this.nearest[c]!) for (const cg of this.caregiversOf(d, contact)) takers.add(cg);
+    for (const from of this.caregiversOf(c, contact))
       for (const taker of takers) {
         const was = plan.objective();
         const mark = plan.journal.length;
