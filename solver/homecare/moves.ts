@@ -323,16 +323,25 @@ export class Moves {
     for (const d of this.nearest[c]!) for (const cg of this.caregiversOf(d, contact)) takers.add(cg);
     for (const from of this.caregiversOf(c, contact))
       for (const taker of takers) {
-        const was = plan.objective();
-        const mark = plan.journal.length;
-        // kept only below where it started: the early rejection of the search's moves applies
-        this.ceiling = was;
-        this.unassignedBefore = plan.unassigned;
-        const kept = this.handOverTo(c, from, taker) && plan.objective() < was - 1e-9;
-        this.ceiling = Infinity;
-        if (!kept) plan.undoTo(mark);
+        this.keptIfLower(() => this.handOverTo(c, from, taker));
         plan.journal = [];
       }
+  }
+
+  /**
+   * Makes a move of the polish and keeps it only if it lowers the objective (else undoes it):
+   * the ceiling is where it started, so the early rejection of the search's moves applies.
+   */
+  private keptIfLower(move: () => boolean): boolean {
+    const { plan } = this;
+    const was = plan.objective();
+    const mark = plan.journal.length;
+    this.ceiling = was;
+    this.unassignedBefore = plan.unassigned;
+    const kept = move() && plan.objective() < was - 1e-9;
+    this.ceiling = Infinity;
+    if (!kept) plan.undoTo(mark);
+    return kept;
   }
 
   /**
@@ -398,12 +407,12 @@ export class Moves {
     const a = state.assigned[o.index]![0]!;
     for (const p of this.swapOptions(o, a)) {
       const b = state.assigned[p.index]![0]!;
-      const was = plan.objective();
-      const mark = plan.journal.length;
-      plan.remove(o);
-      plan.remove(p);
-      if (plan.insert(o, [b]) && plan.insert(p, [a]) && plan.objective() < was - 1e-9) return;
-      plan.undoTo(mark);
+      const exchange = () => {
+        plan.remove(o);
+        plan.remove(p);
+        return plan.insert(o, [b]) && plan.insert(p, [a]);
+      };
+      if (this.keptIfLower(exchange)) return;
     }
   }
 
