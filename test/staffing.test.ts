@@ -5,7 +5,7 @@ import type { CallRow, NurseShift } from "../src/calls/model.js";
 import { normalizeCalls } from "../src/calls/normalize.js";
 import { paymentStep } from "../src/calls/payment.js";
 import { STAFFING_RULES, validateStaffing, type RosterShift } from "../src/calls/rules.js";
-import { placeShift, staffedCounts, toNurseShift } from "../src/calls/shifts.js";
+import { placeShift, placementTable, staffedCounts, toNurseShift } from "../src/calls/shifts.js";
 import { InputError } from "../src/common/errors.js";
 import { generateCallsFixture } from "../src/calls/generate.js";
 import { readCallRowsCsv, readCalls, readStaffing, staffingFile } from "../src/calls/io.js";
@@ -15,6 +15,11 @@ import { callsInputSchema, type CallsInput } from "../src/calls/schema.js";
 import { absToIso, addDays } from "../src/common/time.js";
 import { backtest, callDemand, fitForecast, historyGaps } from "../src/calls/forecast.js";
 import { runStaffing } from "../solver/calls/run.js";
+import { RosterState } from "../solver/calls/roster-state.js";
+import { shiftOptions } from "../solver/calls/shift-options.js";
+import { optionsByNurse } from "../solver/calls/counted-groups.js";
+import { seededRandom } from "../src/common/random.js";
+import { CONTRACT_BAND } from "../src/calls/rules.js";
 
 /** Local hour labels of a period's days, the repeated hour twice on the day clocks go back. */
 function hourLabels(start: string, days: number): string[] {
@@ -282,6 +287,71 @@ describe("kontinuum staff: solver", () => {
         }
       }),
       { numRuns: 6 },
+    );
+  });
+});
+
+describe("the roster search's move of a nurse's consecutive dates (RosterState.relocateDates)", () => {
+  it("property: it keeps every rule, puts the best combination the rules allow on the dates (against trying every one), and its undo restores the roster", () => {
+    const f = generateCallsFixture({ seed: 3, nurses: 6, days: 7, historyWeeks: 2, start: "2026-10-21" });
+    const problem = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const own = optionsByNurse(problem, options);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3 }), (seed, smoothing, span) => {
+        const random = seededRandom(seed);
+        const state = new RosterState(problem, queues, own);
+        // a random roster that keeps every rule but contracts
+        for (let k = 0; k < 60; k++) {
+          const o = options[Math.floor(random() * options.length)]!;
+          const n = o.eligible[Math.floor(random() * o.eligible.length)]!;
+          if (state.canAdd(n, o, CONTRACT_BAND)) state.add(n, o);
+        }
+        state.smoothing = smoothing;
+        const nurse = Math.floor(random() * problem.nurses.length);
+        const day = Math.floor(random() * problem.periodDays);
+        const dates = Array.from({ length: span }, (_, k) => day + k).filter((d) => d < problem.periodDays);
+        const key = () => JSON.stringify(state.snapshot().map(({ nurse, slot }) => [nurse, slot.option.name]).sort());
+        const before = { roster: key(), objective: state.searchObjective };
+        // every combination of options (every break) on the dates, or none, tried one by one
+        const mine = state.slots[nurse]!.filter((s) => dates.includes(s.day));
+        for (const s of mine) state.remove(nurse, s);
+        let best = -Infinity;
+        const tryFrom = (k: number): void => {
+          if (k === dates.length) {
+            best = Math.max(best, state.searchObjective);
+            return;
+          }
+          tryFrom(k + 1);
+          for (const o of own[nurse]!) {
+            if (o.placement.dayIndex !== dates[k] || !state.canAdd(nurse, o, CONTRACT_BAND)) continue;
+            const slot = state.add(nurse, o);
+            tryFrom(k + 1);
+            state.remove(nurse, slot);
+          }
+        };
+        tryFrom(0);
+        for (const s of mine) state.add(nurse, s.option);
+        expect(key()).toBe(before.roster);
+
+        const undo = state.relocateDates(nurse, day, span, random);
+        if (undo) {
+          expect(state.searchObjective).toBeCloseTo(best, 6);
+          const shifts = state.snapshot().map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem));
+          const broken = validateStaffing(problem, toRosterShifts(problem, shifts)).filter((v) => v.rule !== "contractKept");
+          expect(broken).toEqual([]);
+          undo();
+          expect(key()).toBe(before.roster);
+          expect(state.searchObjective).toBeCloseTo(before.objective, 6);
+        } else {
+          // null only when the nurse works none of the dates and nothing beats leaving them free
+          expect(mine).toEqual([]);
+          expect(best).toBeLessThanOrEqual(before.objective + 1e-6);
+          expect(key()).toBe(before.roster);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

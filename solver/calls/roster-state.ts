@@ -32,6 +32,8 @@ export class RosterState {
   /** relocateBest's scratch: one more nurse's gain per interval, summed from the start */
   private readonly prefixGains: Float64Array;
   private readonly runs = new Map<ShiftOption, Int32Array>();
+  /** relocateDates's options per nurse and date */
+  private readonly ownByDay: ShiftOption[][][] = [];
   /** answered calls (the true figure) */
   value = 0;
   /** the same by the concave envelope */
@@ -205,14 +207,10 @@ export class RosterState {
     const basePaid = this.paid[nurse]!;
     let best: ShiftOption | null = null;
     let bestDelta = slot ? -Infinity : 1e-9;
-    // what one more nurse adds on each interval, summed from the start: an option's gain is then
-    // its runs' differences (two lookups a run, not one per interval: this loop is most of the search's time)
-    const gains = this.prefixGains;
-    for (let i = 0; i < this.staffed.length; i++) gains[i + 1] = gains[i]! + this.gainAt(i, this.staffed[i]!);
+    // this loop is most of the search's time: each option's gain in two lookups a run
+    const gains = this.fillPrefixGains();
     for (const o of this.ownOptions[nurse]!) {
-      let delta = this.penaltyOf(nurse, basePaid) - this.penaltyOf(nurse, basePaid + o.placement.paidMinutes);
-      const runs = this.runsOf(o);
-      for (let r = 0; r < runs.length; r += 2) delta += gains[runs[r + 1]!]! - gains[runs[r]!]!;
+      let delta = this.penaltyOf(nurse, basePaid) - this.penaltyOf(nurse, basePaid + o.placement.paidMinutes) + this.gainOf(o, gains);
       delta += random() * 1e-9;
       if (delta > bestDelta && this.canAdd(nurse, o, CONTRACT_BAND)) {
         best = o;
@@ -232,6 +230,87 @@ export class RosterState {
       this.remove(nurse, added);
       if (slot) this.add(nurse, slot.option);
     };
+  }
+
+  /**
+   * Takes `nurse`'s shifts on the `span` dates from `day` off and puts back the best combination the
+   * rules allow (each date a template at its best break, or free), judged by searchObjective;
+   * returns the undo. One shift at a time cannot do it where the rules tie neighbouring dates: a
+   * late shift on one date asks for a late start on the next (daily rest), and a free date moves
+   * only with its neighbour (weekly rest). Null when the nurse works none of the dates and no
+   * combination beats that.
+   */
+  relocateDates(nurse: number, day: number, span: number, random: () => number): (() => void) | null {
+    const before = this.searchObjective;
+    const last = Math.min(day + span, this.problem.periodDays) - 1;
+    const removed = this.slots[nurse]!.filter((s) => s.day >= day && s.day <= last);
+    for (const s of removed) this.remove(nurse, s);
+    const basePaid = this.paid[nurse]!;
+    const gains = this.fillPrefixGains();
+    // each date's best break per template (the break leaves the rules as they are), and the free date
+    let combos: { options: ShiftOption[]; gain: number; paid: number }[] = [{ options: [], gain: 0, paid: 0 }];
+    for (let d = day; d <= last; d++) {
+      const best = new Map<number, { option: ShiftOption; gain: number }>();
+      for (const o of this.optionsOn(nurse, d)) {
+        const gain = this.gainOf(o, gains) + random() * 1e-9;
+        const t = o.placement.template;
+        if (gain > (best.get(t)?.gain ?? -Infinity)) best.set(t, { option: o, gain });
+      }
+      combos = combos.flatMap((c) => [c, ...[...best.values()].map((b) => ({ options: [...c.options, b.option], gain: c.gain + b.gain, paid: c.paid + b.option.placement.paidMinutes }))]);
+    }
+    const penalty = this.penaltyOf(nurse, basePaid);
+    const ranked = combos.map((c) => ({ options: c.options, delta: c.gain + penalty - this.penaltyOf(nurse, basePaid + c.paid) })).sort((x, y) => y.delta - x.delta);
+    const restore = () => {
+      for (const s of removed) this.add(nurse, s.option);
+    };
+    for (const { options, delta } of ranked) {
+      if (!removed.length && delta <= 1e-9) break;
+      const added: Slot[] = [];
+      for (const o of options) {
+        if (!this.canAdd(nurse, o, CONTRACT_BAND)) break;
+        added.push(this.add(nurse, o));
+      }
+      if (added.length < options.length) {
+        for (const s of added) this.remove(nurse, s);
+        continue;
+      }
+      if (!removed.length && this.searchObjective < before - 1e-9) {
+        for (const s of added) this.remove(nurse, s);
+        return null;
+      }
+      return () => {
+        for (const s of added) this.remove(nurse, s);
+        restore();
+      };
+    }
+    restore();
+    return null;
+  }
+
+  /** The options `nurse` may work on date `day` (kept per nurse and date once asked for). */
+  private optionsOn(nurse: number, day: number): ShiftOption[] {
+    let byDay = this.ownByDay[nurse];
+    if (!byDay) {
+      byDay = Array.from({ length: this.problem.periodDays }, () => [] as ShiftOption[]);
+      for (const o of this.ownOptions[nurse]!) byDay[o.placement.dayIndex]!.push(o);
+      this.ownByDay[nurse] = byDay;
+    }
+    return byDay[day] ?? [];
+  }
+
+  /** What one more nurse adds on each interval, summed from the start, in prefixGains (an option's gain is then its runs' differences). */
+  private fillPrefixGains(): Float64Array {
+    const gains = this.prefixGains;
+    for (let i = 0; i < this.staffed.length; i++) gains[i + 1] = gains[i]! + this.gainAt(i, this.staffed[i]!);
+    return gains;
+  }
+
+  /** An option's gain on searchObjective from prefixGains (two lookups a run, not one per interval). */
+  private gainOf(o: ShiftOption, gains: Float64Array): number {
+    const runs = this.runsOf(o);
+    let gain = 0;
+    for (let r = 0; r < runs.length; r += 2) gain += gains[runs[r + 1]!]! - gains[runs[r]!]!;
+    return gain;
   }
 
   snapshot(): { nurse: number; slot: Slot }[] {
