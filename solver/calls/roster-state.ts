@@ -313,6 +313,12 @@ export class RosterState {
     return gain;
   }
 
+  /** Puts the roster back to a snapshot: every shift off, the snapshot's on. */
+  restore(shifts: readonly { nurse: number; slot: Slot }[]): void {
+    for (const [nurse, own] of this.slots.entries()) for (const slot of [...own]) this.remove(nurse, slot);
+    for (const { nurse, slot } of shifts) this.add(nurse, slot.option);
+  }
+
   snapshot(): { nurse: number; slot: Slot }[] {
     return this.slots.flatMap((own, nurse) => own.map((slot) => ({ nurse, slot: { ...slot } })));
   }

@@ -11,7 +11,7 @@ import { assignmentModel } from "./assignment-model.js";
 import { classCountedShifts, countedGroups, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses } from "./nurse-classes.js";
-import { RosterState, type Slot } from "./roster-state.js";
+import { RosterState } from "./roster-state.js";
 import { upperBoundsInWorker } from "./upper-bounds.js";
 import { dayTemplateKey, shiftOptions, type ShiftOption } from "./shift-options.js";
 import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
@@ -256,8 +256,11 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
         if (state.feasible) best.offer(-state.objective, () => state.snapshot(), 1e-9);
       } else undo();
     }
+    if (Number.isFinite(best.cost)) state.restore(best.state);
+    state.smoothing = 0;
     // the polish reads the clock before every window (each costs about a millisecond)
-    const bestShifts = polishDates(problem, queues, allOptions, Number.isFinite(best.cost) ? best.state : state.snapshot(), random, new Wall(started, timeLimitMs, 1));
+    polishDates(state, random, new Wall(started, timeLimitMs, 1));
+    const bestShifts = state.snapshot();
 
     const found = bounds ? await bounds.result : null;
     for (const m of found?.models ?? []) models.push({ ...m, solver: "highs" });
@@ -279,23 +282,22 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
 }
 
 /**
- * The end of the search: the best roster, then every nurse's every POLISH_SPAN consecutive dates
+ * The end of the search, on the best roster: every nurse's every POLISH_SPAN consecutive dates
  * chosen anew (RosterState.relocateDates) on the true objective, kept when it rises, pass after
  * pass until none does or the wall. The annealing's moves are single shifts; dates the rules tie
  * together (a late shift and the next date's start, a free date and its neighbours) need moving
  * at once.
  */
-function polishDates(problem: CallsProblem, queues: IntervalQueues, allOptions: readonly ShiftOption[], shifts: readonly { nurse: number; slot: { option: ShiftOption } }[], random: () => number, wall: Wall): { nurse: number; slot: Slot }[] {
-  const state = new RosterState(problem, queues, optionsByNurse(problem, allOptions));
-  for (const { nurse, slot } of shifts) state.add(nurse, slot.option);
+function polishDates(state: RosterState, random: () => number, wall: Wall): void {
+  const { problem } = state;
   const feasible = state.feasible;
   const span = Math.min(POLISH_SPAN, problem.periodDays);
-  for (let pass = 0; pass < POLISH_PASSES; pass++) {
+  for (let pass = 0, windows = 0; pass < POLISH_PASSES; pass++) {
     let improved = false;
     for (const n of problem.nurses) {
       if (n.contractMinutes <= 0) continue;
       for (let day = 0; day + span <= problem.periodDays; day++) {
-        if (wall.passed(0)) return state.snapshot();
+        if (wall.passed(windows++)) return;
         const before = state.objective;
         const undo = state.relocateDates(n.index, day, span, random);
         if (!undo) continue;
@@ -303,9 +305,8 @@ function polishDates(problem: CallsProblem, queues: IntervalQueues, allOptions: 
         else undo();
       }
     }
-    if (!improved) break;
+    if (!improved) return;
   }
-  return state.snapshot();
 }
 
 function shiftsValue(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[]): number {
