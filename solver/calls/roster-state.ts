@@ -260,7 +260,7 @@ export class RosterState {
     }
     const penalty = this.penaltyOf(nurse, basePaid);
     const ranked = combos.map((c) => ({ options: c.options, delta: c.gain + penalty - this.penaltyOf(nurse, basePaid + c.paid) })).sort((x, y) => y.delta - x.delta);
-    const restore = () => {
+    const putBack = () => {
       for (const s of removed) this.add(nurse, s.option);
     };
     for (const { options, delta } of ranked) {
@@ -280,10 +280,10 @@ export class RosterState {
       }
       return () => {
         for (const s of added) this.remove(nurse, s);
-        restore();
+        putBack();
       };
     }
-    restore();
+    putBack();
     return null;
   }
 
