@@ -31,7 +31,16 @@ export class RosterState {
   private readonly envelopes: (Float64Array | undefined)[];
   /** relocateBest's scratch: one more nurse's gain per interval, summed from the start */
   private readonly prefixGains: Float64Array;
-  private readonly runs = new Map<ShiftOption, Int32Array>();
+  /**
+   * What one more nurse adds on each interval at its staffed count, by the true value and by the
+   * envelope, and the intervals whose count changed since they were last computed: the search's
+   * best-place moves read every interval's gain, and a move changes a few dozen.
+   */
+  private readonly trueGains: Float64Array;
+  private readonly envelopeGains: Float64Array;
+  private readonly stale: Int32Array;
+  private readonly staleFlag: Uint8Array;
+  private staleCount = 0;
   /** relocateDates's options per nurse and date */
   private readonly ownByDay: ShiftOption[][][] = [];
   /** answered calls (the true figure) */
@@ -56,6 +65,11 @@ export class RosterState {
     this.values = problem.intervals.map(() => new Float64Array(problem.nurses.length + 2).fill(NaN));
     this.envelopes = new Array(problem.intervals.length);
     this.prefixGains = new Float64Array(problem.intervals.length + 1);
+    this.trueGains = new Float64Array(problem.intervals.length);
+    this.envelopeGains = new Float64Array(problem.intervals.length);
+    this.stale = new Int32Array(problem.intervals.length);
+    this.staleFlag = new Uint8Array(problem.intervals.length);
+    for (let i = 0; i < problem.intervals.length; i++) this.markStale(i);
     for (const n of problem.nurses) {
       this.penalty += this.penaltyOf(n.index, 0);
       if (this.isShort(n.index, 0)) this.short++;
@@ -82,27 +96,6 @@ export class RosterState {
       this.envelopes[i] = row;
     }
     return row[n]!;
-  }
-
-  /** An option's covered intervals as runs [from, to) of consecutive ones (the break splits a shift in two). */
-  private runsOf(o: ShiftOption): Int32Array {
-    let runs = this.runs.get(o);
-    if (!runs) {
-      const flat: number[] = [];
-      for (const i of o.covered) {
-        if (flat.length && flat[flat.length - 1] === i) flat[flat.length - 1] = i + 1;
-        else flat.push(i, i + 1);
-      }
-      runs = Int32Array.from(flat);
-      this.runs.set(o, runs);
-    }
-    return runs;
-  }
-
-  /** What one more nurse on interval i (staffed s) adds to searchObjective. */
-  private gainAt(i: number, s: number): number {
-    const gain = this.valueAt(i, s + 1) - this.valueAt(i, s);
-    return this.smoothing === 0 ? gain : gain + this.smoothing * (this.envelopeAt(i, s + 1) - this.envelopeAt(i, s) - gain);
   }
 
   get feasible(): boolean {
@@ -169,6 +162,7 @@ export class RosterState {
       this.value += this.valueAt(i, s + 1) - this.valueAt(i, s);
       this.envelopeValue += this.envelopeAt(i, s + 1) - this.envelopeAt(i, s);
       this.staffed[i] = s + 1;
+      this.markStale(i);
     }
     this.setPaid(nurse, this.paid[nurse]! + o.placement.paidMinutes);
     return slot;
@@ -182,6 +176,7 @@ export class RosterState {
       this.value += this.valueAt(i, s - 1) - this.valueAt(i, s);
       this.envelopeValue += this.envelopeAt(i, s - 1) - this.envelopeAt(i, s);
       this.staffed[i] = s - 1;
+      this.markStale(i);
     }
     this.setPaid(nurse, this.paid[nurse]! - slot.option.placement.paidMinutes);
   }
@@ -209,8 +204,9 @@ export class RosterState {
     let bestDelta = slot ? -Infinity : 1e-9;
     // this loop is most of the search's time: each option's gain in two lookups a run
     const gains = this.fillPrefixGains();
+    const basePenalty = this.penaltyOf(nurse, basePaid);
     for (const o of this.ownOptions[nurse]!) {
-      let delta = this.penaltyOf(nurse, basePaid) - this.penaltyOf(nurse, basePaid + o.placement.paidMinutes) + this.gainOf(o, gains);
+      let delta = basePenalty - this.penaltyOf(nurse, basePaid + o.placement.paidMinutes) + this.gainOf(o, gains);
       delta += random() * 1e-9;
       if (delta > bestDelta && this.canAdd(nurse, o, CONTRACT_BAND)) {
         best = o;
@@ -247,24 +243,64 @@ export class RosterState {
     for (const s of removed) this.remove(nurse, s);
     const basePaid = this.paid[nurse]!;
     const gains = this.fillPrefixGains();
-    // each date's best break per template (the break leaves the rules as they are), and the free date
-    let combos: { options: ShiftOption[]; gain: number; paid: number }[] = [{ options: [], gain: 0, paid: 0 }];
+    // each date's best break per template (the break leaves the rules as they are), and the free
+    // date; the combinations of the dates so far as a tree (up to 8^span of them: kept in flat
+    // arrays, each its parent combination and its last date's option, read back only when tried)
+    let gain = [0];
+    let paid = [0];
+    const parent: number[][] = [];
+    const chosen: (ShiftOption | null)[][] = [];
     for (let d = day; d <= last; d++) {
       const best = new Map<number, { option: ShiftOption; gain: number }>();
       for (const o of this.optionsOn(nurse, d)) {
-        const gain = this.gainOf(o, gains) + random() * 1e-9;
+        const g = this.gainOf(o, gains) + random() * 1e-9;
         const t = o.placement.template;
-        if (gain > (best.get(t)?.gain ?? -Infinity)) best.set(t, { option: o, gain });
+        if (g > (best.get(t)?.gain ?? -Infinity)) best.set(t, { option: o, gain: g });
       }
-      combos = combos.flatMap((c) => [c, ...[...best.values()].map((b) => ({ options: [...c.options, b.option], gain: c.gain + b.gain, paid: c.paid + b.option.placement.paidMinutes }))]);
+      const choices = [...best.values()];
+      const size = gain.length * (choices.length + 1);
+      const nextGain = new Array<number>(size);
+      const nextPaid = new Array<number>(size);
+      const from = new Array<number>(size);
+      const option = new Array<ShiftOption | null>(size);
+      let k = 0;
+      for (let c = 0; c < gain.length; c++) {
+        // each combination free on this date, then with each template's best option
+        nextGain[k] = gain[c]!;
+        nextPaid[k] = paid[c]!;
+        from[k] = c;
+        option[k++] = null;
+        for (const b of choices) {
+          nextGain[k] = gain[c]! + b.gain;
+          nextPaid[k] = paid[c]! + b.option.placement.paidMinutes;
+          from[k] = c;
+          option[k++] = b.option;
+        }
+      }
+      gain = nextGain;
+      paid = nextPaid;
+      parent.push(from);
+      chosen.push(option);
     }
     const penalty = this.penaltyOf(nurse, basePaid);
-    const ranked = combos.map((c) => ({ options: c.options, delta: c.gain + penalty - this.penaltyOf(nurse, basePaid + c.paid) })).sort((x, y) => y.delta - x.delta);
+    const delta = gain.map((g, c) => g + penalty - this.penaltyOf(nurse, basePaid + paid[c]!));
+    // best first, ties in the order made
+    const ranked = delta.map((_, c) => c).sort((x, y) => delta[y]! - delta[x]! || x - y);
+    const optionsOf = (c: number): ShiftOption[] => {
+      const options: ShiftOption[] = [];
+      for (let level = chosen.length - 1; level >= 0; level--) {
+        const o = chosen[level]![c]!;
+        if (o) options.push(o);
+        c = parent[level]![c]!;
+      }
+      return options.reverse();
+    };
     const putBack = () => {
       for (const s of removed) this.add(nurse, s.option);
     };
-    for (const { options, delta } of ranked) {
-      if (!removed.length && delta <= 1e-9) break;
+    for (const c of ranked) {
+      if (!removed.length && delta[c]! <= 1e-9) break;
+      const options = optionsOf(c);
       const added: Slot[] = [];
       for (const o of options) {
         if (!this.canAdd(nurse, o, CONTRACT_BAND)) break;
@@ -300,14 +336,32 @@ export class RosterState {
 
   /** What one more nurse adds on each interval, summed from the start, in prefixGains (an option's gain is then its runs' differences). */
   private fillPrefixGains(): Float64Array {
+    const { trueGains, envelopeGains, stale, staleFlag, staffed } = this;
+    for (let k = 0; k < this.staleCount; k++) {
+      const i = stale[k]!;
+      const s = staffed[i]!;
+      trueGains[i] = this.valueAt(i, s + 1) - this.valueAt(i, s);
+      envelopeGains[i] = this.envelopeAt(i, s + 1) - this.envelopeAt(i, s);
+      staleFlag[i] = 0;
+    }
+    this.staleCount = 0;
     const gains = this.prefixGains;
-    for (let i = 0; i < this.staffed.length; i++) gains[i + 1] = gains[i]! + this.gainAt(i, this.staffed[i]!);
+    const smoothing = this.smoothing;
+    if (smoothing === 0) for (let i = 0; i < staffed.length; i++) gains[i + 1] = gains[i]! + trueGains[i]!;
+    else for (let i = 0; i < staffed.length; i++) gains[i + 1] = gains[i]! + (trueGains[i]! + smoothing * (envelopeGains[i]! - trueGains[i]!));
     return gains;
+  }
+
+  /** Interval i's staffed count changed: its gains are computed again when next read. */
+  private markStale(i: number): void {
+    if (this.staleFlag[i]) return;
+    this.staleFlag[i] = 1;
+    this.stale[this.staleCount++] = i;
   }
 
   /** An option's gain on searchObjective from prefixGains (two lookups a run, not one per interval). */
   private gainOf(o: ShiftOption, gains: Float64Array): number {
-    const runs = this.runsOf(o);
+    const runs = o.runs;
     let gain = 0;
     for (let r = 0; r < runs.length; r += 2) gain += gains[runs[r + 1]!]! - gains[runs[r]!]!;
     return gain;
