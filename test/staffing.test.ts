@@ -355,3 +355,60 @@ describe("the roster search's move of a nurse's consecutive dates (RosterState.r
     );
   });
 });
+
+describe("the roster polish's move of many nurses' shifts on one date to another template (RosterState.moveBlock)", () => {
+  it("property: it keeps every rule, changes only that date's shifts of the one template to the other, each nurse's own, gains when it returns an undo, and its undo restores the roster", () => {
+    const f = generateCallsFixture({ seed: 4, nurses: 8, days: 7, historyWeeks: 2, start: "2026-10-21" });
+    const problem = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const own = optionsByNurse(problem, options);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, smoothing) => {
+        const random = seededRandom(seed);
+        const state = new RosterState(problem, queues, own);
+        // a random roster that keeps every rule but contracts
+        for (let k = 0; k < 80; k++) {
+          const o = options[Math.floor(random() * options.length)]!;
+          const n = o.eligible[Math.floor(random() * o.eligible.length)]!;
+          if (state.canAdd(n, o, CONTRACT_BAND)) state.add(n, o);
+        }
+        state.smoothing = smoothing;
+        // a date and a template someone works that date, to another template
+        const worked = state.snapshot();
+        const { slot: picked } = worked[Math.floor(random() * worked.length)]!;
+        const from = picked.option.placement.template;
+        const to = (from + 1 + Math.floor(random() * (problem.templates.length - 1))) % problem.templates.length;
+        const shiftsNow = () => state.snapshot().map(({ nurse, slot }) => `${nurse} ${slot.option.name}`).sort();
+        const before = { roster: shiftsNow(), objective: state.searchObjective };
+
+        const undo = state.moveBlock(picked.day, from, to, random);
+        const after = shiftsNow();
+        if (!undo) {
+          expect(after).toEqual(before.roster);
+          return;
+        }
+        expect(state.searchObjective).toBeGreaterThan(before.objective);
+        const shifts = state.snapshot().map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem));
+        expect(validateStaffing(problem, toRosterShifts(problem, shifts)).filter((v) => v.rule !== "contractKept")).toEqual([]);
+        // what went and what came: that date's shifts of `from`, each replaced by the same nurse's of `to`
+        const gone = before.roster.filter((s) => !after.includes(s));
+        const came = after.filter((s) => !before.roster.includes(s));
+        expect(gone.length).toBeGreaterThan(0);
+        expect(came.length).toBe(gone.length);
+        const parts = (s: string) => {
+          const [nurse, name] = s.split(" ");
+          const o = options.find((x) => x.name === name)!;
+          return { nurse, day: o.placement.dayIndex, template: o.placement.template };
+        };
+        expect(gone.map(parts).every((p) => p.day === picked.day && p.template === from)).toBe(true);
+        expect(came.map(parts).every((p) => p.day === picked.day && p.template === to)).toBe(true);
+        expect(came.map((s) => parts(s).nurse).sort()).toEqual(gone.map((s) => parts(s).nurse).sort());
+        undo();
+        expect(shiftsNow()).toEqual(before.roster);
+        expect(state.searchObjective).toBeCloseTo(before.objective, 6);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -323,6 +323,55 @@ export class RosterState {
     return null;
   }
 
+  /**
+   * Moves date `day`'s shifts of template `from` to template `to`, one nurse at a time (the one
+   * whose move leaves searchObjective highest, each at the break that gains most), and keeps the
+   * number of them that leaves it highest; returns the undo, or null when no number beats moving
+   * none. A peak short by many nurses answers almost nothing until they are all there: one shift at
+   * a time, the search sees no gain in moving the first.
+   */
+  moveBlock(day: number, from: number, to: number, random: () => number): (() => void) | null {
+    const before = this.searchObjective;
+    const steps: (() => void)[] = [];
+    const moved = new Set<number>();
+    let keep = 0;
+    let bestValue = before;
+    for (;;) {
+      const gains = this.fillPrefixGains();
+      let choice: { nurse: number; option: ShiftOption } | null = null;
+      let choiceValue = -Infinity;
+      for (const n of this.problem.nurses) {
+        if (moved.has(n.index)) continue;
+        const slot = this.slots[n.index]!.find((s) => s.day === day);
+        if (slot?.option.placement.template !== from) continue;
+        let option: ShiftOption | null = null;
+        let gain = -Infinity;
+        for (const o of this.optionsOn(n.index, day)) {
+          if (o.placement.template !== to) continue;
+          const g = this.gainOf(o, gains) + random() * 1e-9;
+          if (g > gain) [option, gain] = [o, g];
+        }
+        if (!option) continue;
+        const undo = this.replace(n.index, slot, n.index, option);
+        if (!undo) continue;
+        const value = this.searchObjective + random() * 1e-9;
+        undo();
+        if (value > choiceValue) [choice, choiceValue] = [{ nurse: n.index, option }, value];
+      }
+      if (!choice) break;
+      // (an undo puts the shift back as a new slot: the nurse's slot is found again)
+      const slot = this.slots[choice.nurse]!.find((s) => s.day === day)!;
+      steps.push(this.replace(choice.nurse, slot, choice.nurse, choice.option)!);
+      moved.add(choice.nurse);
+      if (this.searchObjective > bestValue + 1e-9) [keep, bestValue] = [steps.length, this.searchObjective];
+    }
+    while (steps.length > keep) steps.pop()!();
+    if (!keep) return null;
+    return () => {
+      while (steps.length) steps.pop()!();
+    };
+  }
+
   /** The options `nurse` may work on date `day` (kept per nurse and date once asked for). */
   private optionsOn(nurse: number, day: number): ShiftOption[] {
     let byDay = this.ownByDay[nurse];
