@@ -291,23 +291,34 @@ describe("kontinuum staff: solver", () => {
   });
 });
 
+/** A small generated region for the roster-state properties: its problem, queues and shift options. */
+function smallRegion(seed: number, nurses: number) {
+  const f = generateCallsFixture({ seed, nurses, days: 7, historyWeeks: 2, start: "2026-10-21" });
+  const problem = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const options = shiftOptions(problem, placementTable(problem));
+  return { problem, queues, options, own: optionsByNurse(problem, options) };
+}
+
+/** A random roster that keeps every rule but contracts: `tries` random shifts, each added when the rules allow. */
+function randomRoster({ problem, queues, options, own }: ReturnType<typeof smallRegion>, random: () => number, tries: number): RosterState {
+  const state = new RosterState(problem, queues, own);
+  for (let k = 0; k < tries; k++) {
+    const o = options[Math.floor(random() * options.length)]!;
+    const n = o.eligible[Math.floor(random() * o.eligible.length)]!;
+    if (state.canAdd(n, o, CONTRACT_BAND)) state.add(n, o);
+  }
+  return state;
+}
+
 describe("the roster search's move of a nurse's consecutive dates (RosterState.relocateDates)", () => {
   it("property: it keeps every rule, puts the best combination the rules allow on the dates (against trying every one), and its undo restores the roster", () => {
-    const f = generateCallsFixture({ seed: 3, nurses: 6, days: 7, historyWeeks: 2, start: "2026-10-21" });
-    const problem = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
-    const queues = new IntervalQueues(problem, callDemand(problem));
-    const options = shiftOptions(problem, placementTable(problem));
-    const own = optionsByNurse(problem, options);
+    const region = smallRegion(3, 6);
+    const { problem, own } = region;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3 }), (seed, smoothing, span) => {
         const random = seededRandom(seed);
-        const state = new RosterState(problem, queues, own);
-        // a random roster that keeps every rule but contracts
-        for (let k = 0; k < 60; k++) {
-          const o = options[Math.floor(random() * options.length)]!;
-          const n = o.eligible[Math.floor(random() * o.eligible.length)]!;
-          if (state.canAdd(n, o, CONTRACT_BAND)) state.add(n, o);
-        }
+        const state = randomRoster(region, random, 60);
         state.smoothing = smoothing;
         const nurse = Math.floor(random() * problem.nurses.length);
         const day = Math.floor(random() * problem.periodDays);
@@ -358,21 +369,12 @@ describe("the roster search's move of a nurse's consecutive dates (RosterState.r
 
 describe("the roster polish's move of many nurses' shifts on one date to another template (RosterState.moveBlock)", () => {
   it("property: it keeps every rule, changes only that date's shifts of the one template to the other, each nurse's own, gains when it returns an undo, and its undo restores the roster", () => {
-    const f = generateCallsFixture({ seed: 4, nurses: 8, days: 7, historyWeeks: 2, start: "2026-10-21" });
-    const problem = normalizeCalls(f.input, { history: readCallRowsCsv(f.historyCsv, "h") });
-    const queues = new IntervalQueues(problem, callDemand(problem));
-    const options = shiftOptions(problem, placementTable(problem));
-    const own = optionsByNurse(problem, options);
+    const region = smallRegion(4, 8);
+    const { problem, options } = region;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, smoothing) => {
         const random = seededRandom(seed);
-        const state = new RosterState(problem, queues, own);
-        // a random roster that keeps every rule but contracts
-        for (let k = 0; k < 80; k++) {
-          const o = options[Math.floor(random() * options.length)]!;
-          const n = o.eligible[Math.floor(random() * o.eligible.length)]!;
-          if (state.canAdd(n, o, CONTRACT_BAND)) state.add(n, o);
-        }
+        const state = randomRoster(region, random, 80);
         state.smoothing = smoothing;
         // a date and a template someone works that date, to another template
         const worked = state.snapshot();
