@@ -36,8 +36,10 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *     of the contract (a heavy one below −10 %), smoothed in its first half by the envelope (a
  *     continuation: RosterState.smoothing). Moves: move a shift in time or template, move its
  *     break, hand it to another nurse, add one, drop one. Every move keeps templates, availability,
- *     maxShifts, +10 % of the contract, one shift per date and both rest rules. Then a polish (a
- *     descent on the true objective): each nurse's four consecutive dates chosen anew at once
+ *     maxShifts, +10 % of the contract, one shift per date and both rest rules. Then two polishes
+ *     (descents on the true objective): a date's shifts of one template moved to another, as many
+ *     at once as gain most (RosterState.moveBlock), for peaks that pay only once many nurses are
+ *     there; then each nurse's four consecutive dates chosen anew at once
  *     (RosterState.relocateDates), for dates the rules tie together.
  * The upper bounds (upper-bounds.ts) are the count model as a relaxation of every roster
  * (staffing-model.ts), solved in worker threads beside steps 1-3: with contracts at ±5 % (the aim) the
