@@ -260,7 +260,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     }
     if (Number.isFinite(best.cost)) state.restore(best.state);
     state.smoothing = 0;
-    // the polish reads the clock before every window (each costs about a millisecond)
+    // the polishes read the clock before every move (each costs about a millisecond)
     polishBlocks(state, random, new Wall(started, timeLimitMs, 1));
     polishDates(state, random, new Wall(started, timeLimitMs, 1));
     const bestShifts = state.snapshot();
@@ -285,60 +285,58 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
 }
 
 /**
- * The end of the search, on the best roster: every nurse's every POLISH_SPAN consecutive dates
- * chosen anew (RosterState.relocateDates) on the true objective, kept when it rises, pass after
- * pass until none does or the wall. The annealing's moves are single shifts; dates the rules tie
- * together (a late shift and the next date's start, a free date and its neighbours) need moving
- * at once.
+ * A descent on the true objective: each move of a pass tried and kept when the value rises (a
+ * roster that kept every contract keeps them), pass after pass until none does (at most
+ * POLISH_PASSES) or the wall.
  */
-function polishDates(state: RosterState, random: () => number, wall: Wall): void {
-  const { problem } = state;
+function descend(state: RosterState, wall: Wall, pass: () => Iterable<() => (() => void) | null>): void {
   const feasible = state.feasible;
-  const span = Math.min(POLISH_SPAN, problem.periodDays);
-  for (let pass = 0, windows = 0; pass < POLISH_PASSES; pass++) {
+  for (let p = 0, tries = 0; p < POLISH_PASSES; p++) {
     let improved = false;
-    for (const n of problem.nurses) {
-      if (n.contractMinutes <= 0) continue;
-      for (let day = 0; day + span <= problem.periodDays; day++) {
-        if (wall.passed(windows++)) return;
-        const before = state.objective;
-        const undo = state.relocateDates(n.index, day, span, random);
-        if (!undo) continue;
-        if (state.objective > before + 1e-6 && (state.feasible || !feasible)) improved = true;
-        else undo();
-      }
+    for (const move of pass()) {
+      if (wall.passed(tries++)) return;
+      const before = state.objective;
+      const undo = move();
+      if (!undo) continue;
+      if (state.objective > before + 1e-6 && (state.feasible || !feasible)) improved = true;
+      else undo();
     }
     if (!improved) return;
   }
 }
 
 /**
+ * The end of the search, on the best roster: every nurse's every POLISH_SPAN consecutive dates
+ * chosen anew (RosterState.relocateDates). The annealing's moves are single shifts; dates the rules
+ * tie together (a late shift and the next date's start, a free date and its neighbours) need
+ * moving at once.
+ */
+function polishDates(state: RosterState, random: () => number, wall: Wall): void {
+  const { problem } = state;
+  const span = Math.min(POLISH_SPAN, problem.periodDays);
+  descend(state, wall, function* () {
+    for (const n of problem.nurses) {
+      if (n.contractMinutes <= 0) continue;
+      for (let day = 0; day + span <= problem.periodDays; day++) yield () => state.relocateDates(n.index, day, span, random);
+    }
+  });
+}
+
+/**
  * The first polish on the best roster: for each date and each pair of templates, that date's shifts
- * of the one moved to the other, as many at once as gain most (RosterState.moveBlock), kept when the
- * true value rises, pass after pass until none does or the wall. On region 107 the annealing left a
- * weekday's evening peak with 6-9 nurses where 23-36 are needed while midday had up to 18 more than
- * it needed: a peak that short answers almost nothing until most of its nurses are there, so no
- * single move pays.
+ * of the one moved to the other, as many at once as gain most (RosterState.moveBlock). On region
+ * 107 the annealing left a weekday's evening peak with 6-9 nurses where 23-36 are needed while
+ * midday had up to 18 more than it needed: a peak that short answers almost nothing until most of
+ * its nurses are there, so no single move pays.
  */
 function polishBlocks(state: RosterState, random: () => number, wall: Wall): void {
   const { problem } = state;
-  const feasible = state.feasible;
   const templates = problem.templates.length;
-  for (let pass = 0, tries = 0; pass < POLISH_PASSES; pass++) {
-    let improved = false;
+  descend(state, wall, function* () {
     for (let day = 0; day < problem.periodDays; day++)
       for (let from = 0; from < templates; from++)
-        for (let to = 0; to < templates; to++) {
-          if (from === to) continue;
-          if (wall.passed(tries++)) return;
-          const before = state.objective;
-          const undo = state.moveBlock(day, from, to, random);
-          if (!undo) continue;
-          if (state.objective > before + 1e-6 && (state.feasible || !feasible)) improved = true;
-          else undo();
-        }
-    if (!improved) return;
-  }
+        for (let to = 0; to < templates; to++) if (from !== to) yield () => state.moveBlock(day, from, to, random);
+  });
 }
 
 function shiftsValue(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[]): number {
