@@ -324,10 +324,10 @@ function polishDates(state: RosterState, random: () => number, wall: Wall): void
 
 /**
  * The first polish on the best roster: for each date and each pair of templates, that date's shifts
- * of the one moved to the other, as many at once as gain most (RosterState.moveBlock). On region
- * 107 the annealing left a weekday's evening peak with 6-9 nurses where 23-36 are needed while
- * midday had up to 18 more than it needed: a peak that short answers almost nothing until most of
- * its nurses are there, so no single move pays.
+ * of the one moved to the other, as many at once as gain most (RosterState.moveBlock). A peak
+ * short by ten nurses answers almost nothing until most of them are there (Erlang C is unstable
+ * below the load), so no single move pays for the first. On region 107 it gained 0.8 points
+ * (70.3 to 71.1 %) and changed none of the other five bench regions.
  */
 function polishBlocks(state: RosterState, random: () => number, wall: Wall): void {
   const { problem } = state;
