@@ -367,8 +367,8 @@ describe("the roster search's move of a nurse's consecutive dates (RosterState.r
   });
 });
 
-describe("the roster polish's move of many nurses' shifts on one date to another template (RosterState.moveBlock)", () => {
-  it("property: it keeps every rule, changes only that date's shifts of the one template to the other, each nurse's own, gains when it returns an undo, and its undo restores the roster", () => {
+describe("the roster polish's move of many nurses' shifts on one date to another template, on that date or another (RosterState.moveBlock)", () => {
+  it("property: it keeps every rule, changes only that date's shifts of the one template into the same nurses' shifts of the other on the target date, gains when it returns an undo, and its undo restores the roster", () => {
     const region = smallRegion(4, 8);
     const { problem, options } = region;
     fc.assert(
@@ -380,11 +380,13 @@ describe("the roster polish's move of many nurses' shifts on one date to another
         const worked = state.snapshot();
         const { slot: picked } = worked[Math.floor(random() * worked.length)]!;
         const from = picked.option.placement.template;
-        const to = (from + 1 + Math.floor(random() * (problem.templates.length - 1))) % problem.templates.length;
+        // half the time another date (any template there), else the same date and another template
+        const toDay = random() < 0.5 ? Math.floor(random() * problem.periodDays) : picked.day;
+        const to = toDay !== picked.day ? Math.floor(random() * problem.templates.length) : (from + 1 + Math.floor(random() * (problem.templates.length - 1))) % problem.templates.length;
         const shiftsNow = () => state.snapshot().map(({ nurse, slot }) => `${nurse} ${slot.option.name}`).sort();
         const before = { roster: shiftsNow(), objective: state.searchObjective };
 
-        const undo = state.moveBlock(picked.day, from, to, random);
+        const undo = state.moveBlock(picked.day, from, to, random, toDay);
         const after = shiftsNow();
         if (!undo) {
           expect(after).toEqual(before.roster);
@@ -404,7 +406,7 @@ describe("the roster polish's move of many nurses' shifts on one date to another
           return { nurse, day: o.placement.dayIndex, template: o.placement.template };
         };
         expect(gone.map(parts).every((p) => p.day === picked.day && p.template === from)).toBe(true);
-        expect(came.map(parts).every((p) => p.day === picked.day && p.template === to)).toBe(true);
+        expect(came.map(parts).every((p) => p.day === toDay && p.template === to)).toBe(true);
         expect(came.map((s) => parts(s).nurse).sort()).toEqual(gone.map((s) => parts(s).nurse).sort());
         undo();
         expect(shiftsNow()).toEqual(before.roster);

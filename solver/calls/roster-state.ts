@@ -324,13 +324,14 @@ export class RosterState {
   }
 
   /**
-   * Moves date `day`'s shifts of template `from` to template `to`, one nurse at a time (the one
-   * whose move leaves searchObjective highest, each at the break that gains most), and keeps the
-   * number of them that leaves it highest; returns the undo, or null when no number beats moving
-   * none. A peak short by many nurses answers almost nothing until they are all there: one shift at
-   * a time, the search sees no gain in moving the first.
+   * Moves date `day`'s shifts of template `from` to template `to` on date `toDay` (by default the
+   * same date), one nurse at a time (the one whose move leaves searchObjective highest, each at the
+   * break that gains most; to another date only nurses free that date), and keeps the number of
+   * them that leaves it highest; returns the undo, or null when no number beats moving none. A peak
+   * short by many nurses answers almost nothing until they are all there: one shift at a time, the
+   * search sees no gain in moving the first.
    */
-  moveBlock(day: number, from: number, to: number, random: () => number): (() => void) | null {
+  moveBlock(day: number, from: number, to: number, random: () => number, toDay = day): (() => void) | null {
     const before = this.searchObjective;
     const steps: (() => void)[] = [];
     const moved = new Set<number>();
@@ -344,9 +345,10 @@ export class RosterState {
         if (moved.has(n.index)) continue;
         const slot = this.slots[n.index]!.find((s) => s.day === day);
         if (slot?.option.placement.template !== from) continue;
+        if (toDay !== day && this.slots[n.index]!.some((s) => s.day === toDay)) continue;
         let option: ShiftOption | null = null;
         let gain = -Infinity;
-        for (const o of this.optionsOn(n.index, day)) {
+        for (const o of this.optionsOn(n.index, toDay)) {
           if (o.placement.template !== to) continue;
           const g = this.gainOf(o, gains) + random() * 1e-9;
           if (g > gain) [option, gain] = [o, g];
@@ -360,7 +362,7 @@ export class RosterState {
       }
       if (!choice) break;
       // (an undo puts the shift back as a new slot: the nurse's slot is found again)
-      const slot = this.slots[choice.nurse]!.find((s) => s.day === day)!;
+      const slot = this.slots[choice.nurse]!.find((s) => s.day === day && s.option.placement.template === from)!;
       steps.push(this.replace(choice.nurse, slot, choice.nurse, choice.option)!);
       moved.add(choice.nurse);
       if (this.searchObjective > bestValue + 1e-9) [keep, bestValue] = [steps.length, this.searchObjective];
