@@ -262,9 +262,9 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     if (Number.isFinite(best.cost)) state.restore(best.state);
     state.smoothing = 0;
     // the polishes read the clock before every move (each costs about a millisecond)
-    polishBlocks(state, random, new Wall(started, timeLimitMs, 1));
+    polishBlocks(state, random, new Wall(started, timeLimitMs, 1), false);
     polishDates(state, random, new Wall(started, timeLimitMs, 1));
-    polishBlocksAcrossDates(state, random, new Wall(started, timeLimitMs, 1));
+    polishBlocks(state, random, new Wall(started, timeLimitMs, 1), true);
     const bestShifts = state.snapshot();
 
     const found = bounds ? await bounds.result : null;
@@ -325,39 +325,29 @@ function polishDates(state: RosterState, random: () => number, wall: Wall): void
 }
 
 /**
- * The first polish on the best roster: for each date and each pair of templates, that date's shifts
- * of the one moved to the other, as many at once as gain most (RosterState.moveBlock). A peak
- * short by ten nurses answers almost nothing until most of them are there (Erlang C is unstable
- * below the load), so no single move pays for the first. On region 107 it gained 0.8 points
- * (70.3 to 71.1 %) and changed none of the other five bench regions.
+ * The block polishes (RosterState.moveBlock): for each date and each pair of templates, that date's
+ * shifts of the one moved to the other, as many at once as gain most; `acrossDates`: moved to
+ * another date and template, by nurses free that date.
+ * - Within a date (the first polish on the best roster): a peak short by ten nurses answers almost
+ *   nothing until most of them are there (Erlang C is unstable below the load), so no single move
+ *   pays for the first. On region 107 it gained 0.8 points (70.3 to 71.1 %) and changed none of
+ *   the other five bench regions.
+ * - Across dates (the last polish): neither the annealing (one shift) nor the polish within a date
+ *   moves a peak's worth of nurses from a date that has them to one that answers nothing without
+ *   them. Chosen on the six bench regions (a script over solveStaffing, 2026-12-07): region 107
+ *   +0.56, +0.07, +0.08 points at seeds 1-3, 105 +0.03, +0.05, 0, the other four unchanged at
+ *   seed 1, in 0.1-2.0 s. With each shift's template kept (dates alone) 107 gained 0.18 at seed 1,
+ *   and 0.07 when that ran before the dates polish.
  */
-function polishBlocks(state: RosterState, random: () => number, wall: Wall): void {
+function polishBlocks(state: RosterState, random: () => number, wall: Wall, acrossDates: boolean): void {
   const { problem } = state;
   const templates = problem.templates.length;
+  const dates = Array.from({ length: problem.periodDays }, (_, d) => d);
   descend(state, wall, function* () {
-    for (let day = 0; day < problem.periodDays; day++)
-      for (let from = 0; from < templates; from++)
-        for (let to = 0; to < templates; to++) if (from !== to) yield () => state.moveBlock(day, from, to, random);
-  });
-}
-
-/**
- * The last polish: for each pair of dates and of templates, the one date's shifts of the one
- * template moved to the other date and template, as many at once as gain most (RosterState.moveBlock
- * with another date), each by a nurse free on the other date. The annealing moves one shift at a
- * time and the block polish stays within a date, so neither shifts a peak's worth of nurses from a
- * date that has them to one that answers nothing without them. Chosen on the six bench regions (a
- * script over solveStaffing, 2026-12-07): region 107 +0.56, +0.07, +0.08 points at seeds 1-3, 105
- * +0.03, +0.05, 0, the other four unchanged at seed 1, in 0.1-2.0 s. With each shift's template
- * kept (dates alone) 107 gained 0.18 at seed 1, and 0.07 when that ran before the dates polish.
- */
-function polishBlocksAcrossDates(state: RosterState, random: () => number, wall: Wall): void {
-  const { problem } = state;
-  const templates = problem.templates.length;
-  descend(state, wall, function* () {
-    for (let day = 0; day < problem.periodDays; day++)
-      for (let toDay = 0; toDay < problem.periodDays; toDay++)
-        if (toDay !== day) for (let from = 0; from < templates; from++) for (let to = 0; to < templates; to++) yield () => state.moveBlock(day, from, to, random, toDay);
+    for (const day of dates)
+      for (const toDay of acrossDates ? dates.filter((d) => d !== day) : [day])
+        for (let from = 0; from < templates; from++)
+          for (let to = 0; to < templates; to++) if (toDay !== day || from !== to) yield () => state.moveBlock(day, from, to, random, toDay);
   });
 }
 
