@@ -9,9 +9,9 @@ import type { DistrictJob } from "./district-worker.js";
 import { UsageError, type CliIo } from "./io.js";
 
 /**
- * `kontinuum schedule ROSTER... | DIR`: a municipality's districts planned in parallel, one worker
- * thread per district, `workers` at a time (default one per core), with one progress line, a row
- * per district, and the municipality's U21401/U21402/U21436 over all counted clients together
+ * `kontinuum schedule ROSTER... | DIR`: a municipality's districts planned in parallel, `workers`
+ * at a time (default one per core), each slot's districts one after another in one worker thread,
+ * with one progress line, a row per district, and the municipality's U21401/U21402/U21436 over all counted clients together
  * (what Kolada publishes), before and after where hand-made schedules lie beside the rosters. A
  * district that fails is reported and the others go on.
  */
@@ -26,6 +26,8 @@ export interface MunicipalityOptions {
   quiet: boolean;
   /** each district's lower bound too: it takes a core the next district would use */
   bound: boolean;
+  /** the worker thread's script (district-worker.ts; a test puts a stand-in there) */
+  districtWorker?: URL;
 }
 
 type DistrictResult = { path: string; ok: true; name: string; clients: number; before: Metrics | null; after: Metrics; seconds: number } | { path: string; ok: false; message: string };
@@ -74,35 +76,43 @@ export async function scheduleMunicipality(paths: string[], options: Municipalit
     if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(100)}`);
   };
   const timer = setInterval(line, 1000);
-  const runOne = (job: DistrictJob) =>
-    new Promise<DistrictResult>((resolve) => {
-      const worker = new Worker(new URL("./district-worker.js", import.meta.url), { workerData: job });
-      fraction.set(job.rosterPath, 0);
-      let settled = false;
-      const end = (r: DistrictResult) => {
-        if (settled) return;
-        settled = true;
-        fraction.delete(job.rosterPath);
-        resolve(r);
-        void worker.terminate();
-      };
-      worker.on("message", (m: { kind: "progress"; fraction: number } | { kind: "done"; name: string; clients: number; before: Metrics | null; after: Metrics; seconds: number } | { kind: "failed"; message: string }) => {
-        if (m.kind === "progress") fraction.set(job.rosterPath, m.fraction);
-        else if (m.kind === "done") end({ path: job.rosterPath, ok: true, name: m.name, clients: m.clients, before: m.before, after: m.after, seconds: m.seconds });
-        else end({ path: job.rosterPath, ok: false, message: m.message });
+  type WorkerEvent = { kind: "progress"; fraction: number } | { kind: "done"; name: string; clients: number; before: Metrics | null; after: Metrics; seconds: number } | { kind: "failed"; message: string } | { kind: "died"; message: string };
+  // one worker thread per slot, kept from district to district (district-worker.ts says why); a
+  // thread that dies takes its district with it, and the slot starts a new one for the next
+  const slot = async () => {
+    let worker: Worker | null = null;
+    let current: ((e: WorkerEvent) => void) | null = null;
+    const start = () => {
+      const w = new Worker(options.districtWorker ?? new URL("./district-worker.js", import.meta.url));
+      w.on("message", (m: WorkerEvent) => current?.(m));
+      w.on("error", (e) => current?.({ kind: "died", message: `internal error: ${e.message}` }));
+      w.on("exit", (code) => current?.({ kind: "died", message: `the district's worker stopped (exit ${code})` }));
+      return w;
+    };
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const w: Worker = (worker ??= start());
+      const path = job.rosterPath;
+      fraction.set(path, 0);
+      const result = await new Promise<DistrictResult>((resolve) => {
+        current = (m) => {
+          if (m.kind === "progress") return void fraction.set(path, m.fraction);
+          current = null;
+          if (m.kind === "died") {
+            worker = null;
+            void w.terminate();
+          }
+          resolve(m.kind === "done" ? { path, ok: true, name: m.name, clients: m.clients, before: m.before, after: m.after, seconds: m.seconds } : { path, ok: false, message: m.message });
+        };
+        w.postMessage(job);
       });
-      worker.on("error", (e) => end({ path: job.rosterPath, ok: false, message: `internal error: ${e.message}` }));
-      worker.on("exit", (code) => end({ path: job.rosterPath, ok: false, message: `the district's worker stopped (exit ${code})` }));
-    });
+      fraction.delete(path);
+      results.push(result);
+      if (!options.quiet && !process.stderr.isTTY) process.stderr.write(`${results.length}/${jobs.length} ${stem(path)} ${result.ok ? "done" : "FAILED"}\n`);
+    }
+    await (worker as Worker | null)?.terminate();
+  };
   const queue = [...jobs];
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        results.push(await runOne(job));
-        if (!options.quiet && !process.stderr.isTTY) process.stderr.write(`${results.length}/${jobs.length} ${stem(job.rosterPath)} ${results.at(-1)!.ok ? "done" : "FAILED"}\n`);
-      }
-    }),
-  );
+  await Promise.all(Array.from({ length: workers }, slot));
   clearInterval(timer);
   if (!options.quiet && process.stderr.isTTY) process.stderr.write("\n");
   results.sort((a, b) => a.path.localeCompare(b.path));

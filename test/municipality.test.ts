@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateFixture } from "../cli/fixture.js";
 import { computeMetrics, municipalFigures } from "../src/homecare/figures.js";
@@ -43,5 +44,32 @@ describe("kontinuum schedule DIR: a municipality", () => {
     // not the mean of the district means when the districts count different numbers of clients
     const counted = after.map((x) => x.counted);
     if (new Set(counted).size > 1) expect(m.u21401).not.toBe(Math.round((after.reduce((s, x) => s + x.u21401!, 0) / 3) * 100) / 100);
+  });
+});
+
+describe("kontinuum schedule: the district threads", () => {
+  it("keeps a slot's thread from district to district, and starts a new one after a thread dies with its district", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kontinuum-municipality-threads-"));
+    // a stand-in for district-worker.js: answers with its thread id, or dies on a "crash" roster
+    const standIn = join(dir, "stand-in.mjs");
+    writeFileSync(
+      standIn,
+      `import { parentPort, threadId } from "node:worker_threads";
+parentPort.on("message", (job) => {
+  if (job.rosterPath.includes("crash")) process.exit(3);
+  parentPort.postMessage({ kind: "failed", message: "thread " + threadId });
+});`,
+    );
+    const { scheduleMunicipality } = await import("../cli/municipality.js");
+    const err: string[] = [];
+    const paths = ["a", "b", "c-crash", "d", "e"].map((n) => join(dir, `${n}.roster.json`));
+    const code = await scheduleMunicipality(paths, { workers: 1, outDir: join(dir, "out"), csv: false, seed: 1, timeLimitSeconds: 1, travelWeight: 1, quiet: true, bound: false, districtWorker: pathToFileURL(standIn) }, { out: () => undefined, err: (s) => err.push(s) });
+    expect(code).toBe(2);
+    const thread = (n: string) => err.find((l) => l.includes(`${n}.roster.json`))!;
+    expect(thread("c-crash")).toMatch(/the district's worker stopped \(exit 3\)/);
+    const id = (n: string) => thread(n).match(/thread (\d+)/)![1];
+    expect(id("a")).toBe(id("b"));
+    expect(id("d")).not.toBe(id("a"));
+    expect(id("e")).toBe(id("d"));
   });
 });
