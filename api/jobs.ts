@@ -19,6 +19,18 @@ export interface JobObserver {
 /** How often progress and the heartbeat are written (the PostgreSQL store's sweep counts on it). */
 export const HEARTBEAT_MS = 1000;
 
+/**
+ * Threads that finished a job wait here for the next (at most `concurrency`): a new thread compiles
+ * and warms up the solver again (eight 80-client districts one after another took 104 s of CPU time
+ * in new threads, 83 s in one kept thread: kontinuum schedule, district-worker.ts). A thread whose
+ * job was stopped, or that crashed or exited, is ended, never reused.
+ */
+interface Thread {
+  worker: Worker;
+  /** the running job's handler of the thread's events; null while the thread waits */
+  handle: ((e: { kind: "message"; message: WorkerMessage } | { kind: "error"; error: Error } | { kind: "exit"; code: number }) => void) | null;
+}
+
 interface Running {
   worker: Worker;
   /** ends the job without writing a result: its run's status is already set elsewhere, or it is handed back */
@@ -27,6 +39,7 @@ interface Running {
 
 export class JobRunner {
   private readonly running = new Map<string, Running>();
+  private readonly idle: Thread[] = [];
   private stopped = false;
   private pumping = false;
 
@@ -60,19 +73,27 @@ export class JobRunner {
   run(job: ClaimedRun): Promise<void> {
     this.observer?.started(job.kind, Math.max(0, (Date.now() - Date.parse(job.createdAt)) / 1000));
     const payload: WorkerJob = { kind: job.kind, body: job.body, options: job.options };
-    const worker = new Worker(this.workerUrl, { workerData: payload });
+    const thread = this.idle.pop() ?? this.newThread();
+    const { worker } = thread;
+    worker.ref();
     const began = Date.now();
     return new Promise<void>((resolve) => {
       let settled = false;
       let latest: Progress | null = null;
       let unsent = false;
-      const settle = async (outcome: "done" | "failed" | "stopped", write: () => Promise<void>) => {
+      /** `reuse`: the thread answered and is free for the next job */
+      const settle = async (outcome: "done" | "failed" | "stopped", write: () => Promise<void>, reuse = false) => {
         if (settled) return;
         settled = true;
         clearInterval(beat);
         this.running.delete(job.id);
         this.observer?.ended(job.kind, outcome, (Date.now() - began) / 1000);
-        await worker.terminate();
+        thread.handle = null;
+        if (reuse && !this.stopped && this.idle.length < this.concurrency) {
+          // a waiting thread does not keep the process alive
+          worker.unref();
+          this.idle.push(thread);
+        } else await worker.terminate();
         try {
           await write();
         } finally {
@@ -88,16 +109,35 @@ export class JobRunner {
         );
       }, HEARTBEAT_MS);
       this.running.set(job.id, { worker, abandon: () => settle("stopped", async () => {}) });
-      worker.on("message", (m: WorkerMessage) => {
-        if (m.type === "progress") {
-          latest = m.progress;
+      thread.handle = (e) => {
+        if (e.kind === "error") void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver stopped: ${e.error.message}`));
+        else if (e.kind === "exit") void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver exited (code ${e.code}) without a result`));
+        else if (e.message.type === "progress") {
+          latest = e.message.progress;
           unsent = true;
-        } else if (m.type === "done") void settle("done", () => this.store.finish(job.id, this.workerId, m.result, m.progress ?? latest));
-        else void settle("failed", () => this.store.fail(job.id, this.workerId, m.error));
-      });
-      worker.on("error", (e) => void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver stopped: ${e.message}`)));
-      worker.on("exit", (code) => void settle("failed", () => this.store.fail(job.id, this.workerId, `the solver exited (code ${code}) without a result`)));
+        } else if (e.message.type === "done") {
+          const { result, progress } = e.message;
+          void settle("done", () => this.store.finish(job.id, this.workerId, result, progress ?? latest), true);
+        } else {
+          const { error } = e.message;
+          void settle("failed", () => this.store.fail(job.id, this.workerId, error), true);
+        }
+      };
+      worker.postMessage(payload);
     });
+  }
+
+  /** A worker thread whose events go to the job it runs; one that dies while it waits leaves the pool. */
+  private newThread(): Thread {
+    const thread: Thread = { worker: new Worker(this.workerUrl), handle: null };
+    thread.worker.on("message", (message: WorkerMessage) => thread.handle?.({ kind: "message", message }));
+    thread.worker.on("error", (error) => thread.handle?.({ kind: "error", error }));
+    thread.worker.on("exit", (code) => {
+      thread.handle?.({ kind: "exit", code });
+      const k = this.idle.indexOf(thread);
+      if (k >= 0) this.idle.splice(k, 1);
+    });
+    return thread;
   }
 
   /** Stops a job's solve at once if it runs here (the store has already marked it cancelled or deleted it). */
@@ -113,7 +153,7 @@ export class JobRunner {
   async close(): Promise<number> {
     this.stopped = true;
     const running = [...this.running];
-    await Promise.all(running.map(([, r]) => r.abandon()));
+    await Promise.all([...running.map(([, r]) => r.abandon()), ...this.idle.splice(0).map((t) => t.worker.terminate())]);
     for (const [id] of running) await this.store.handBack(id, this.workerId);
     return running.length;
   }

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { BrokenRulesError } from "../solver/common/broken-rules.js";
 import type { SolveProgress } from "../solver/homecare/search.js";
 import { runHomecare } from "../solver/homecare/run.js";
@@ -10,7 +10,7 @@ import { readCallsInput, readHomecareInput, type StoredInput } from "./inputs.js
 import { lowerThisThreadsPriority } from "./thread-priority.js";
 import type { JobOptions, Progress, RunKind, RunResult } from "./store.js";
 
-/** One job in a worker thread: read the stored input, solve (validated), post progress and the result. */
+/** Jobs in a worker thread, one after another: read the stored input, solve (validated), post progress and the result. */
 
 export type WorkerMessage =
   | { type: "progress"; progress: Progress }
@@ -97,8 +97,10 @@ async function runJob(job: WorkerJob): Promise<WorkerMessage> {
 
 // the solve yields the CPU to the requests this process answers (thread-priority.ts)
 lowerThisThreadsPriority();
-try {
-  parentPort!.postMessage(await runJob(workerData as WorkerJob));
-} catch (e) {
-  parentPort!.postMessage({ type: "failed", error: (e as Error).message } satisfies WorkerMessage);
-}
+// one job at a time, each as the runner sends it: the thread is kept for the next job (jobs.ts)
+parentPort!.on("message", (job: WorkerJob) => {
+  runJob(job).then(
+    (m) => parentPort!.postMessage(m),
+    (e: Error) => parentPort!.postMessage({ type: "failed", error: e.message } satisfies WorkerMessage),
+  );
+});
