@@ -23,7 +23,7 @@ export const HEARTBEAT_MS = 1000;
  * Threads that finished a job wait here for the next (at most `concurrency`): a new thread compiles
  * and warms up the solver again (eight 80-client districts one after another took 104 s of CPU time
  * in new threads, 83 s in one kept thread: kontinuum schedule, district-worker.ts). A thread whose
- * job was stopped, or that crashed or exited, is ended, never reused.
+ * job was stopped or failed, or that crashed or exited, is ended, never reused.
  */
 interface Thread {
   worker: Worker;
@@ -81,7 +81,7 @@ export class JobRunner {
       let settled = false;
       let latest: Progress | null = null;
       let unsent = false;
-      /** `reuse`: the thread answered and is free for the next job */
+      /** `reuse`: the thread answered with a result and is free for the next job */
       const settle = async (outcome: "done" | "failed" | "stopped", write: () => Promise<void>, reuse = false) => {
         if (settled) return;
         settled = true;
@@ -120,7 +120,8 @@ export class JobRunner {
           void settle("done", () => this.store.finish(job.id, this.workerId, result, progress ?? latest), true);
         } else {
           const { error } = e.message;
-          void settle("failed", () => this.store.fail(job.id, this.workerId, error), true);
+          // not reused: the error may have left the thread's HiGHS instance in doubt (lp.ts)
+          void settle("failed", () => this.store.fail(job.id, this.workerId, error));
         }
       };
       worker.postMessage(payload);

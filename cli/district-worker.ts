@@ -12,9 +12,10 @@ import { runHomecare } from "../solver/homecare/run.js";
  * each job the parent sends, read, solve, validate (runHomecare), write, and report the figures back;
  * the hand-made schedule beside the roster (NAME.before.csv), if there is one, is "before". A bad
  * district reports its problem and the thread takes the next. The thread stays for the next district
- * because a new thread compiles the whole solver again: a district in a new thread took about 1.2 s
- * more CPU time than in a warm one (about 11 % of a 80-client district), spent by V8's compiler
- * threads on the other core, which two districts at a time do not have to spare.
+ * because a new thread compiles and warms up the whole solver again: eight 80-client districts one
+ * after another took 93.6 s (104 s of CPU time, V8's compiler threads on the other core) in new
+ * threads and 76.7 s (83 s) in one kept thread, two at a time 51.1 s against 43.5 s, with the same
+ * schedules.
  */
 export interface DistrictJob {
   rosterPath: string;
