@@ -11,9 +11,9 @@ import { UsageError, type CliIo } from "./io.js";
 /**
  * `kontinuum schedule ROSTER... | DIR`: a municipality's districts planned in parallel, `workers`
  * at a time (default one per core), each slot's districts one after another in one worker thread,
- * with one progress line, a row per district, and the municipality's U21401/U21402/U21436 over all counted clients together
- * (what Kolada publishes), before and after where hand-made schedules lie beside the rosters. A
- * district that fails is reported and the others go on.
+ * with one progress line, a row per district, and the municipality's U21401/U21402/U21436 over all
+ * counted clients together (what Kolada publishes), before and after where hand-made schedules lie
+ * beside the rosters. A district that fails is reported and the others go on.
  */
 
 export interface MunicipalityOptions {
