@@ -21,6 +21,7 @@ import { callDemand } from "../src/calls/forecast.js";
 import { solveWithHighs, solveWithJsLp } from "../solver/common/lp.js";
 import { IntervalQueues } from "../src/calls/queues.js";
 import { runStaffing } from "../solver/calls/run.js";
+import { solvedDatedBound } from "../solver/calls/upper-bounds.js";
 import { countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { apiLoad, formatApiLoad } from "./api-load.js";
@@ -139,6 +140,11 @@ async function staffingRow(name: string, problem: CallsProblem): Promise<string[
   const outside = s.nurses.filter((n) => Math.abs(n.deviation) > CONTRACT_AIM + 1e-9);
   const valid = validateStaffing(problem, toRosterShifts(problem, run.solution.shifts)).length === 0;
   const gap = run.solution.upperBound === null ? "-" : ((run.solution.upperBound - s.serviceLevel) * 100).toFixed(1);
+  const rss = `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`;
+  // after the run, on both cores: the bound by date with every date solved (upper-bounds.ts says why not in the run)
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const solved = await solvedDatedBound(problem, queues, shiftOptions(problem, placementTable(problem)), SOLVED_DATE_SECONDS, 2);
+  const solvedShare = solved.calls === null ? null : Math.min(1, solved.calls / queues.totalOffered);
   return [
     name,
     String(problem.nurses.length),
@@ -150,11 +156,16 @@ async function staffingRow(name: string, problem: CallsProblem): Promise<string[
     gap,
     outside.length ? `${outside.length}: ${outside.map((n) => `${n.nurse} ${(n.deviation * 100).toFixed(1)} %`).join(", ")}` : "0",
     valid ? "yes" : "NO",
-    `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+    rss,
+    solvedShare === null ? "-" : `${pct(solvedShare)} (${solved.seconds.toFixed(0)} s${solved.stopped ? `, ${solved.stopped} of ${solved.dates} dates stopped` : ""})`,
+    solvedShare === null ? "-" : ((Math.min(solvedShare, run.solution.upperBound ?? 1) - s.serviceLevel) * 100).toFixed(1),
   ];
 }
 
-const STAFFING_HEADER = ["region", "nurses", "intervals", "Erlang", "seconds", "service level % (today -> ours)", "bound % (±5 / ±10)", "gap to ±5 % bound (points)", "nurses outside ±5 %", "valid", "peak RSS"];
+/** Each date's integer model in the solved bound by date: region 105's slowest took 13 s (2026-12-07). */
+const SOLVED_DATE_SECONDS = 60;
+
+const STAFFING_HEADER = ["region", "nurses", "intervals", "Erlang", "seconds", "service level % (today -> ours)", "bound % (±5 / ±10)", "gap to ±5 % bound (points)", "nurses outside ±5 %", "valid", "peak RSS", "±5 % by date, dates solved %", "gap to the tighter (points)"];
 
 /** The count model of a region through one LP back end: seconds, or how it ended. */
 async function countModelWith(solver: "highs" | "jslp", nurses: number, days: number, seed: number): Promise<string[]> {
@@ -275,11 +286,14 @@ const REPLAN_CASES: [string, ReplanSource][] = [
 const REPLAN_HEADER = ["district (published)", "sick caregiver", "seconds", "removed", "changed", "changed per removed", "new to a client", "newly unassigned", "U21401 published -> re-planned"];
 
 function municipalitySection(): void {
-  process.stderr.write("planning a municipality (20 districts one at a time, then two at a time) ...\n");
+  process.stderr.write("planning a municipality (20 districts one at a time, two at a time, two at a time, one at a time) ...\n");
   const m = municipalityBench();
-  const ten = m.oneAtATime / 2;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const list = (xs: number[]) => xs.map((x) => `${x.toFixed(1)} s`).join(" and ");
+  const ten = sum(m.oneAtATime) / 4;
+  const two = sum(m.twoAtATime) / 2;
   console.log(`\nmunicipality: 20 districts of 80 clients (18 ours, city and rural; district-101 and -102 from outside), kontinuum schedule DIR; ${machine}`);
-  console.log(`--workers 1: ${m.oneAtATime.toFixed(1)} s, so the time of 10 is ${ten.toFixed(1)} s; --workers 2: ${m.twoAtATime.toFixed(1)} s (${((m.twoAtATime / ten) * 100).toFixed(0)} % of the time of 10: target ${m.twoAtATime <= ten ? "met" : "not met"})`);
+  console.log(`runs in the order one, two, two, one (municipality.ts says why): --workers 1: ${list(m.oneAtATime)}, so the time of 10 is ${ten.toFixed(1)} s; --workers 2: ${list(m.twoAtATime)}, mean ${two.toFixed(1)} s (${((two / ten) * 100).toFixed(0)} % of the time of 10: target ${two <= ten ? "met" : "not met"})`);
   console.log(m.output.trimEnd());
 }
 

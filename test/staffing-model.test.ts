@@ -18,6 +18,7 @@ import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
+import { solvedDatedBound } from "../solver/calls/upper-bounds.js";
 import { priceByParts } from "../solver/common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
@@ -215,6 +216,23 @@ describe("the bound by date", () => {
     let sum = priced.constant + priced.free;
     for (const part of priced.parts.values()) sum += (await solveWithHighs(part, { timeLimitSeconds: 60, relax: true })).objective;
     expect(sum).toBeCloseTo(lp!.bound!, 1);
+  });
+
+  it("with every date solved (the benchmark's column), holds today's roster and Kontinuum's and lies within the LP relaxation", async () => {
+    const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
+    const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
+    const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    // a date stopped by its limit still gives its dual bound: the sum holds either way
+    const solved = await solvedDatedBound(problem, queues, options, 10, 2);
+    expect(solved.dates).toBe(problem.periodDays);
+    const answered = (shifts: readonly NurseShift[]) => staffedCounts(problem, shifts).reduce((acc, n, i) => acc + queues.value(i, n), 0);
+    expect(solved.calls!).toBeGreaterThanOrEqual(answered(run.solution.shifts) - 1e-6);
+    expect(solved.calls!).toBeGreaterThanOrEqual(answered(run.today!.shifts) - 1e-6);
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const lp = await solveWithHighs(dated.model, { timeLimitSeconds: 60, relax: true });
+    expect(solved.calls!).toBeLessThanOrEqual(lp.objective + 1e-6);
   });
 });
 
