@@ -83,7 +83,6 @@ export function upperBoundsInWorker(problem: CallsProblem, queues: IntervalQueue
   };
 }
 
-
 export interface SolvedDatedBound {
   /** calls answered within the threshold, at most, by a roster within ±5 % of every contract (null: a date without a bound) */
   calls: number | null;
@@ -97,9 +96,9 @@ export interface SolvedDatedBound {
  * The bound by date with every date's integer model solved to HiGHS's 0.1 % gap (or, past
  * `secondsPerDate`, its dual bound), the dates shared among `workers` threads. A run's own bound
  * gives each date about half a second (its models share min(15 s, limit / 4)), which leaves most
- * dates of the outside regions far from solved: solved, region 105's bound falls from 84.2 to
+ * dates of the outside regions far from solved: solved, region 105's bound falls from 84.4 to
  * 80.1 % and region 107's from 85.4 to 81.7 % (2026-12-07, scripts over these models). That takes
- * 85 s of solving on region 105 (1.5-13 s a date) and 27 s on 107, too long for every run, so the
+ * about 100 s of solving on region 105 (3-13 s a date) and 27 s on 107, too long for every run, so the
  * benchmark reports it beside the run's bound. The same prices (the LP's duals) and the same split
  * as the run's, so it holds by the same argument (bound-by-date.ts, lagrangian.ts).
  */
