@@ -218,6 +218,36 @@ describe("the bound by date", () => {
     expect(sum).toBeCloseTo(lp!.bound!, 1);
   });
 
+  it("gives each date's best solution (the counts a roster may start from): integral, within its part's rows, worth at most the part's dual bound", async () => {
+    const problem = region("2026-11-02");
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
+    const parts = [...priceByParts(dated.model, new Map(lp!.duals), dated.partOf).parts.values()].slice(0, 4);
+    const solved = await integerBoundsInWorker(parts.map((model) => ({ model, values: true })), { timeLimitSeconds: 30, mipGap: 0.05 }).result;
+    parts.forEach((part, k) => {
+      const values = new Map(solved[k]!.values);
+      expect(values.size).toBeGreaterThan(0);
+      const value = (name: string) => values.get(name) ?? 0;
+      for (const v of part.variables) {
+        if (v.integer) expect(Math.abs(value(v.name) - Math.round(value(v.name)))).toBeLessThan(1e-6);
+        expect(value(v.name)).toBeLessThanOrEqual((v.upper ?? Infinity) + 1e-6);
+      }
+      for (const row of part.rows) {
+        const activity = row.terms.reduce((sum, [name, a]) => sum + a * value(name), 0);
+        for (const { side, rhs } of rowSides(row)) {
+          if (side !== "hi") expect(activity).toBeGreaterThanOrEqual(rhs - 1e-6);
+          if (side !== "lo") expect(activity).toBeLessThanOrEqual(rhs + 1e-6);
+        }
+      }
+      const objective = part.variables.reduce((sum, v) => sum + v.objective * value(v.name), 0);
+      expect(objective).toBeLessThanOrEqual(solved[k]!.bound! + 1e-6);
+      // at the gap asked for
+      expect(objective).toBeGreaterThanOrEqual(solved[k]!.bound! - 0.05 * Math.abs(solved[k]!.bound!) - 1e-6);
+    });
+  });
+
   it("with every date solved (the benchmark's column), holds today's roster and Kontinuum's and lies within the LP relaxation", async () => {
     const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
     const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });

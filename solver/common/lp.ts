@@ -104,6 +104,8 @@ export interface IntegerBound {
   seconds: number;
   /** a relaxed model's row duals by HiGHS's row names (toLpFormat's), when asked for */
   duals?: [row: string, dual: number][];
+  /** the best solution found (its nonzero values by variable name), when asked for and one was */
+  values?: [variable: string, value: number][];
 }
 
 // Runs in the worker: plain CommonJS, so that it needs no build step (the tests run the TypeScript).
@@ -115,7 +117,7 @@ load().then(async (first) => {
   const statusName = Object.fromEntries(Object.entries(highs.constants.modelStatus).map(([name, code]) => [code, name]));
   const deadline = Date.now() + workerData.deadlineSeconds * 1000;
   const results = [];
-  for (const { lp, timeLimitSeconds, duals } of workerData.models) {
+  for (const { lp, timeLimitSeconds, mipGap, duals, values } of workerData.models) {
     const started = Date.now();
     // past the deadline, a model is not started: its bound is unknown
     const left = (deadline - started) / 1000;
@@ -126,7 +128,7 @@ load().then(async (first) => {
     let model = null;
     try {
       model = highs.createModel({ format: "lp", data: lp });
-      model.options.set({ output_flag: false, time_limit: Math.min(timeLimitSeconds ?? workerData.timeLimitSeconds, left), mip_rel_gap: workerData.mipGap });
+      model.options.set({ output_flag: false, time_limit: Math.min(timeLimitSeconds ?? workerData.timeLimitSeconds, left), mip_rel_gap: mipGap ?? workerData.mipGap });
       const status = model.run().modelStatus;
       const detail = statusName[status] ?? String(status);
       // an LP (relaxed) model's bound is its optimum; an integer model's is the dual bound
@@ -136,6 +138,12 @@ load().then(async (first) => {
       if (duals && !integer && detail === "optimal") {
         const rowDual = model.getSolution().rowDual;
         result.duals = Array.from(rowDual, (d, r) => [model.getRowName(r), d]);
+      }
+      // primal_solution_status 2: a feasible solution is at hand
+      if (values && model.info.get("primal_solution_status") === 2) {
+        const colValue = model.getSolution().colValue;
+        result.values = [];
+        colValue.forEach((v, c) => { if (Math.abs(v) > 1e-9) result.values.push([model.getColName(c), v]); });
       }
       results.push(result);
       model.dispose();
@@ -157,18 +165,20 @@ load().then(async (first) => {
  * worker thread so that the caller's own solving goes on on the other core. The dual bound holds
  * even when a solve stops at its time limit: it is the best objective any integer solution could
  * still reach (for "max").
+ * With `values`, a model's best solution comes back too; `mipGap` and `timeLimitSeconds` per model
+ * override the shared ones.
  * With `deadlineSeconds`, no model is started after it and none runs past it (those left get no bound).
  * `cancel` stops the worker when the caller no longer needs the bounds.
  */
 export function integerBoundsInWorker(
-  models: readonly { model: LpModel; relax?: boolean; timeLimitSeconds?: number; duals?: boolean }[],
+  models: readonly { model: LpModel; relax?: boolean; timeLimitSeconds?: number; mipGap?: number; duals?: boolean; values?: boolean }[],
   options: { timeLimitSeconds: number; mipGap: number; deadlineSeconds?: number },
 ): { result: Promise<IntegerBound[]>; cancel(): void } {
   const worker = new Worker(BOUND_WORKER, {
     eval: true,
     workerData: {
       highsPath: createRequire(import.meta.url).resolve("highs"),
-      models: models.map((m) => ({ lp: toLpFormat(m.model, m.relax ?? false), timeLimitSeconds: m.timeLimitSeconds, duals: m.duals ?? false })),
+      models: models.map((m) => ({ lp: toLpFormat(m.model, m.relax ?? false), timeLimitSeconds: m.timeLimitSeconds, mipGap: m.mipGap, duals: m.duals ?? false, values: m.values ?? false })),
       timeLimitSeconds: Math.max(0.5, options.timeLimitSeconds),
       deadlineSeconds: options.deadlineSeconds ?? Infinity,
       mipGap: options.mipGap,
