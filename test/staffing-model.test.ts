@@ -203,28 +203,28 @@ describe("the upper bound's model holds every valid roster", () => {
 });
 
 describe("the bound by date", () => {
-  it("with its parts relaxed and priced by the LP's own duals, equals the LP optimum (the duals' signs as HiGHS gives them)", async () => {
+  /** The 20-nurse fortnight's dated ±5 % model, its LP relaxation (with duals) and its parts priced by them. */
+  const pricedRegion = async () => {
     const problem = region("2026-11-02");
     const queues = new IntervalQueues(problem, callDemand(problem));
     const options = shiftOptions(problem, placementTable(problem));
     const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
     const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
     expect(lp!.duals!.length).toBeGreaterThan(0);
-    const priced = priceByParts(dated.model, new Map(lp!.duals), dated.partOf);
+    return { problem, lp: lp!, priced: priceByParts(dated.model, new Map(lp!.duals), dated.partOf) };
+  };
+
+  it("with its parts relaxed and priced by the LP's own duals, equals the LP optimum (the duals' signs as HiGHS gives them)", async () => {
+    const { problem, lp, priced } = await pricedRegion();
     // one part a date
     expect([...priced.parts.keys()].sort()).toEqual(Array.from({ length: problem.periodDays }, (_, d) => `d${d}`).sort());
     let sum = priced.constant + priced.free;
     for (const part of priced.parts.values()) sum += (await solveWithHighs(part, { timeLimitSeconds: 60, relax: true })).objective;
-    expect(sum).toBeCloseTo(lp!.bound!, 1);
+    expect(sum).toBeCloseTo(lp.bound!, 1);
   });
 
   it("gives each date's best solution (the counts a roster may start from): integral, within its part's rows, worth at most the part's dual bound", async () => {
-    const problem = region("2026-11-02");
-    const queues = new IntervalQueues(problem, callDemand(problem));
-    const options = shiftOptions(problem, placementTable(problem));
-    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
-    const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
-    const parts = [...priceByParts(dated.model, new Map(lp!.duals), dated.partOf).parts.values()].slice(0, 4);
+    const parts = [...(await pricedRegion()).priced.parts.values()].slice(0, 4);
     const solved = await integerBoundsInWorker(parts.map((model) => ({ model, values: true })), { timeLimitSeconds: 30, mipGap: 0.05 }).result;
     parts.forEach((part, k) => {
       const values = new Map(solved[k]!.values);
