@@ -1,8 +1,8 @@
 import type { CallsProblem } from "../../src/calls/model.js";
 import type { IntervalQueues } from "../../src/calls/queues.js";
 import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
-import { priceByParts } from "../common/lagrangian.js";
-import { integerBoundsInWorker, type LpModel } from "../common/lp.js";
+import { priceByParts, type PricedParts } from "../common/lagrangian.js";
+import { integerBoundsInWorker, type IntegerBound, type LpModel } from "../common/lp.js";
 import { datedBoundModel } from "./bound-by-date.js";
 import type { ShiftOption } from "./shift-options.js";
 import { countModel } from "./staffing-model.js";
@@ -82,12 +82,9 @@ export function upperBoundsInWorker(
   const dates = solve([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
     const priced = lp?.duals ? priceByParts(dated.model, new Map(lp.duals), dated.partOf) : null;
     const parts = priced ? [...priced.parts.values()] : [];
-    // every DATE_WORKERS-th date to each thread: neighbouring dates are alike in size
-    const shares = Array.from({ length: DATE_WORKERS }, (_, w) => parts.filter((_, k) => k % DATE_WORKERS === w));
-    const byShare = await Promise.all(shares.map((share) => (share.length ? solve(share.map((model) => ({ model, values: true })), { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP }) : [])));
-    const solved = parts.map((_, k) => byShare[k % DATE_WORKERS]![Math.floor(k / DATE_WORKERS)]!);
+    const solved = await solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP }, true, solve);
     const complete = priced !== null && parts.length > 0;
-    const bound = complete && solved.every((b) => b.bound !== null) ? solved.reduce((s, b) => s + b.bound!, 0) + priced.constant + priced.free : null;
+    const bound = complete ? pricedSum(priced, solved) : null;
     const counts = complete && solved.every((b) => b.values) ? new Map(solved.flatMap((b) => b.values!)) : null;
     const stopped = solved.find((b) => b.detail !== "optimal");
     return {
@@ -150,9 +147,29 @@ export async function solvedDatedBound(problem: CallsProblem, queues: IntervalQu
   if (!lp?.duals) return { calls: null, stopped: 0, dates: 0, seconds: (Date.now() - started) / 1000 };
   const priced = priceByParts(dated.model, new Map(lp.duals), dated.partOf);
   const parts = [...priced.parts.values()];
-  // every worker-th date to each worker: neighbouring dates are alike in size
-  const shares = Array.from({ length: Math.max(1, workers) }, (_, w) => parts.filter((_, k) => k % Math.max(1, workers) === w));
-  const solved = (await Promise.all(shares.map((share) => integerBoundsInWorker(share.map((model) => ({ model })), { timeLimitSeconds: secondsPerDate, mipGap: 0.001 }).result))).flat();
-  const calls = solved.every((b) => b.bound !== null) ? solved.reduce((s, b) => s + b.bound!, 0) + priced.constant + priced.free : null;
+  const solved = await solveSpread(parts, workers, { timeLimitSeconds: secondsPerDate, mipGap: 0.001 });
+  const calls = pricedSum(priced, solved);
   return { calls, stopped: solved.filter((b) => b.detail !== "optimal").length, dates: parts.length, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The dates' models spread over `workers` threads, every workers-th date to each (neighbouring dates
+ * are alike in size), the results back in the dates' order; with `values`, each date's best solution too.
+ */
+async function solveSpread(
+  parts: readonly LpModel[],
+  workers: number,
+  options: { timeLimitSeconds: number; mipGap: number },
+  values = false,
+  solve: (...args: Parameters<typeof integerBoundsInWorker>) => Promise<IntegerBound[]> = (...args) => integerBoundsInWorker(...args).result,
+): Promise<IntegerBound[]> {
+  const threads = Math.max(1, workers);
+  const shares = Array.from({ length: threads }, (_, w) => parts.filter((_, k) => k % threads === w));
+  const byShare = await Promise.all(shares.map((share) => (share.length ? solve(share.map((model) => ({ model, values })), options) : Promise.resolve([]))));
+  return parts.map((_, k) => byShare[k % threads]![Math.floor(k / threads)]!);
+}
+
+/** The bound by date: the dates' dual bounds, the priced rows' constant and the free variables (null when a date has no bound). */
+function pricedSum(priced: PricedParts, solved: readonly IntegerBound[]): number | null {
+  return solved.every((b) => b.bound !== null) ? solved.reduce((s, b) => s + b.bound!, 0) + priced.constant + priced.free : null;
 }
