@@ -16,6 +16,7 @@ import { IntervalQueues } from "../src/calls/queues.js";
 import { committedSlopes, countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
+import { startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
 import { solvedDatedBound } from "../solver/calls/upper-bounds.js";
@@ -296,6 +297,26 @@ describe("the count model's committed intervals", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("starts the roster from the counts committed to the priced dates, else the dates' own, each only a point above the LP's", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), (committed, priced, lp) => {
+        const offered = 1000;
+        const taken = startingCounts({ committed, priced, lp }, offered);
+        const clearly = (v: number) => v > lp + 0.01 * offered;
+        // the committed counts keep every row, so they come first whenever they clear the margin
+        if (clearly(committed)) expect(taken).toBe("committed");
+        else if (clearly(priced)) expect(taken).toBe("priced");
+        else expect(taken).toBe("lp");
+      }),
+    );
+    // region 105's figures (calls answered in % of those offered): the committed counts, though below the dates' own
+    expect(startingCounts({ committed: 76.8, priced: 78.4, lp: 68.0 }, 100)).toBe("committed");
+    // region 107's: the committed counts below the LP's, the dates' own taken
+    expect(startingCounts({ committed: 66.9, priced: 85.6, lp: 69.1 }, 100)).toBe("priced");
+    // the bundled region's: the dates' own 0.6 points above the LP's, not enough
+    expect(startingCounts({ committed: 89.5, priced: 90.1, lp: 89.5 }, 100)).toBe("lp");
   });
 });
 
