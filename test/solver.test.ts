@@ -170,7 +170,7 @@ describe("the team-first order (TeamFirst.order)", () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 21 },
     );
     expect(avoidedSeen).toBeGreaterThan(10);
   });
@@ -277,7 +277,7 @@ describe("a moved visit the team cannot take (Moves.placeMoved)", () => {
           plan.undoTo(mark);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 400, seed: 22 },
     );
     // the property was checked where it says something: on visits the first reinsert could not place
     expect(failed).toBeGreaterThan(30);
@@ -321,7 +321,9 @@ describe("the polish (Moves.polish)", () => {
           expect(validateSchedule(roster, toSchedule(plan.state)).map(formatViolation).filter((v) => !broken.has(v))).toEqual([]);
         },
       ),
-      { numRuns: 40 },
+      // a fixed seed: how many visits the polish moves varies with the draws (9 to 34 in 40 runs over
+      // ten seeds), so an unseeded run could fail the count below without anything being wrong
+      { numRuns: 80, seed: 23 },
     );
     // the property was checked where it says something: visits the polish moved
     expect(moved).toBeGreaterThan(10);
