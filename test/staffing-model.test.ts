@@ -19,7 +19,7 @@ import { runStaffing } from "../solver/calls/run.js";
 import { startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
-import { solvedDatedBound } from "../solver/calls/upper-bounds.js";
+import { paidMinutePrice, pricedRounds, solvedDatedBound } from "../solver/calls/upper-bounds.js";
 import { priceByParts } from "../solver/common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
@@ -264,6 +264,44 @@ describe("the bound by date", () => {
     const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
     const lp = await solveWithHighs(dated.model, { timeLimitSeconds: 60, relax: true });
     expect(solved.calls!).toBeLessThanOrEqual(lp.objective + 1e-6);
+  });
+});
+
+describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", () => {
+  it("prices a paid minute only beyond the overrun limit, at the calls a minute answers times the share over", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e5, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 0.5, noNaN: true }), (answered, paid, most, limit) => {
+        const price = paidMinutePrice(answered, paid, most, limit);
+        if (paid <= most * (1 + limit)) expect(price).toBe(0);
+        else expect(price).toBeCloseTo((answered / paid) * (paid / most - 1), 9);
+        expect(price).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 500, seed: 31 },
+    );
+  });
+
+  it("forced on a small region: still holds today's roster and Kontinuum's, never looser than the first round, and its counts pay fewer minutes", async () => {
+    const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
+    const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
+    const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
+    // at the run's 5 % gap: a date's dual bound holds at any gap
+    const solveDates = (parts: readonly LpModel[]) => integerBoundsInWorker(parts.map((model) => ({ model, values: true })), { timeLimitSeconds: 30, mipGap: 0.05 }).result;
+    const once = await pricedRounds(problem, queues, options, dated, lp!.duals!, solveDates, Infinity);
+    // an overrun limit of 0: any overrun at all prices the paid minutes
+    const twice = await pricedRounds(problem, queues, options, dated, lp!.duals!, solveDates, 0);
+    expect(once.paidPrice).toBe(0);
+    expect(twice.paidPrice).toBeGreaterThan(0);
+    expect(twice.solved.length).toBe(2 * once.solved.length);
+    const answered = (shifts: readonly NurseShift[]) => staffedCounts(problem, shifts).reduce((acc, n, i) => acc + queues.value(i, n), 0);
+    expect(twice.bound!).toBeGreaterThanOrEqual(answered(run.solution.shifts) - 1e-6);
+    expect(twice.bound!).toBeGreaterThanOrEqual(answered(run.today!.shifts) - 1e-6);
+    expect(twice.bound!).toBeLessThanOrEqual(once.bound! + 1e-6);
+    const paid = (counts: ReadonlyMap<string, number>) => options.reduce((s, o) => s + Math.round(counts.get(o.name) ?? 0) * o.placement.paidMinutes, 0);
+    expect(paid(twice.counts!)).toBeLessThan(paid(once.counts!));
   });
 });
 

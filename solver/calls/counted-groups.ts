@@ -29,6 +29,12 @@ export function staffedByOptions(problem: CallsProblem, shifts: Iterable<ShiftOp
   return staffed;
 }
 
+/** Calls answered within the threshold by a count model's shifts (`counts`: x by name), each count rounded as the assignment takes it (classCountedShifts). */
+export function countsValue(problem: CallsProblem, queues: IntervalQueues, options: readonly ShiftOption[], counts: ReadonlyMap<string, number>): number {
+  const staffed = staffedByOptions(problem, options.flatMap((o) => Array.from({ length: Math.round(counts.get(o.name) ?? 0) }, () => o)));
+  return staffed.reduce((sum, n, i) => sum + queues.value(i, n), 0);
+}
+
 /**
  * The groups class c's assignment chooses from: every (date, template) its members may work,
  * each worth what 0, 1, 2, ... of the class's nurses on it add to `others`: the staffing of every

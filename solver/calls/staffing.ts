@@ -8,7 +8,7 @@ import { seededRandom } from "../../src/common/random.js";
 import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
 import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "../common/lp.js";
 import { assignmentModel } from "./assignment-model.js";
-import { classCountedShifts, countedGroups, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
+import { classCountedShifts, countedGroups, countsValue, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses, type NurseClass } from "./nurse-classes.js";
 import { RosterState } from "./roster-state.js";
@@ -27,15 +27,17 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *     rounded. (The integer model was cut by its time limit on outside regions, with counts worse
  *     than the relaxation's; javascript-lp-solver stalls on it even for 10 nurses and 3 days.)
  *     Meanwhile both cores solve the bound by date's integer models (upper-bounds.ts: each date with
- *     the true curve, priced by the LP's duals). Their solutions break the rows that join dates (a
- *     class's contracts over the period, its weeks: the dates are priced apart), so the relaxation
- *     is solved once more, committed to their peaks; those counts are taken when they answer clearly
- *     more calls than the LP's (PRICED_MARGIN), else the dates' own counts when they do.
+ *     the true curve, priced by the LP's duals; where their shifts overran the contracts' paid
+ *     minutes by more than a tenth, once more with a paid minute priced). Their solutions break the
+ *     rows that join dates (a class's contracts over the period, its weeks: the dates are priced
+ *     apart), so the relaxation is solved once more, committed to their peaks; those counts are
+ *     taken when they answer clearly more calls than the LP's (PRICED_MARGIN), else the dates' own
+ *     counts when they do.
  *  2. the assignment model (assignment-model.ts), one per class, the classes one after another (each
  *     valued on what the earlier ones did): which nurse works which shift, an
  *     ILP with every roster rule in it, each shift worth what it adds given the counted others; when
  *     it yields nothing in time, a greedy assignment in time order to the eligible nurse furthest
- *     below contract; from the dates' own counts, each class once more against the others' shifts;
+ *     below contract;
  *  3. local search (simulated annealing, cooled by move count, deterministic per seed) on the true
  *     objective: calls answered within the threshold, minus a penalty for paid minutes outside ±5 %
  *     of the contract (a heavy one below −10 %), smoothed in its first half by the envelope (a
@@ -93,8 +95,12 @@ const COMMIT_SHARE = 0.9;
  * answered 76.8 %, the assignment 73.5 %, the roster 76.3 % (seeds 1-3: 76.33, 76.28, 76.30). They
  * come first when they answer a point more than the LP's. On 107 they answered less (66.9 against
  * the LP's 69.1 %: the dates there overran three classes' contracts by 25-30 %, and committed to
- * all those peaks the relaxation spreads the shortage again), so 107 keeps the dates' own counts
- * (74.6 %, 75.2 % with the second assignment pass); the other four regions keep the LP's as before. (2026-12-07, a script over
+ * all those peaks the relaxation spreads the shortage again), so 107 kept the dates' own counts
+ * (74.6 %, 75.2 % with a second assignment pass, each class again against the others' shifts);
+ * the other four regions keep the LP's as before. Since the dates' second round with a paid minute
+ * priced (upper-bounds.ts), 107's dates keep the contracts' paid minutes in all and their committed counts are taken
+ * (78.2 % answered, the roster 76.6 % at seed 1), so the second assignment pass ran on no bench
+ * region and was removed. (2026-12-07, a script over
  * solveStaffing on the six bench regions. Tried, not kept: dropping the least valuable shifts of
  * each class until its contracts hold, 67.4 % on 105; the classes assigned most overrun first, 107
  * 72.1 against 74.6 %; two rounds of the commitment, the same to 0.1 point.)
@@ -230,17 +236,15 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // when every date has a solution: the counts committed to their peaks, else their own counts,
     // when they answer clearly more calls than the LP's (PRICED_MARGIN)
     const byDate = bounds ? await bounds.dates.catch(() => null) : null;
-    let startedFrom: ReturnType<typeof startingCounts> = "lp";
     if (byDate?.counts) {
       const priced: LpSolution = { status: "feasible", objective: NaN, values: byDate.counts, detail: "priced dates" };
       const committed = await committedTo("counts, committed to the priced dates (LP)", priced);
-      const answered = (c: LpSolution) => countsValue(problem, queues, allOptions, c);
+      const answered = (c: LpSolution) => countsValue(problem, queues, allOptions, c.values);
       const [fromCommitted, fromPriced, fromLp] = [answered(committed), answered(priced), answered(counts)];
       const taken = startingCounts({ committed: fromCommitted, priced: fromPriced, lp: fromLp }, totalOffered);
       const share = (v: number) => `${((100 * v) / totalOffered).toFixed(1)} %`;
       models.push({ name: "counts by date (the bound's priced dates)", solver: "highs", status: `${taken} taken; calls answered: the dates' own ${share(fromPriced)}, committed to them ${share(fromCommitted)}, the LP's ${share(fromLp)}`, integers: 0, variables: byDate.counts.size, seconds: 0 });
       counts = { committed, priced, lp: counts }[taken];
-      startedFrom = taken;
     }
     await nextTurn();
 
@@ -278,24 +282,6 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
       const unassigned = await assignClass("assignment", k, mine, pending.map((n, i) => n + state.staffed[i]!));
       leftOver.push(...unassigned.flatMap((g) => g.options));
     }
-    // The dates' own counts break the rows that join dates, so each class was valued against counts
-    // of the classes after it that their nurses cannot all work: each class once more, against what
-    // the others were given, kept where the roster gains. Region 107 (its dates overran three
-    // classes' contracts by 25-30 %), seeds 1-3: 74.64, 73.98, 74.16 % -> 75.18, 74.97, 74.91 %, in
-    // about 14 s more (33 -> 47 s; 2026-12-07, a script over solveStaffing). From the committed or
-    // the LP's counts, which keep every row, it gained less than its time (region 105: 76.33 ->
-    // 76.50 % for 6 s), so it runs only here.
-    if (startedFrom === "priced")
-      for (const k of classes) {
-        const [before, kept] = [state.objective, state.snapshot()];
-        const mine = groupBy(
-          k.members.flatMap((n) => state.slots[n]!.map((slot) => slot.option)),
-          dayTemplateKey,
-        );
-        for (const n of k.members) for (const slot of [...state.slots[n]!]) state.remove(n, slot);
-        await assignClass("assignment again", k, mine, Array.from(state.staffed));
-        if (state.objective < before) state.restore(kept);
-      }
     let remaining = leftOver.sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
     for (const tolerance of [CONTRACT_AIM, CONTRACT_BAND]) {
       remaining = remaining.filter((o) => {
@@ -441,12 +427,6 @@ function shiftsValue(problem: CallsProblem, queues: IntervalQueues, shifts: read
   return staffed.reduce((sum, n, i) => sum + queues.value(i, n), 0);
 }
 
-
-/** Calls answered within the threshold by a count model's shifts, each count rounded as the assignment takes it (classCountedShifts). */
-function countsValue(problem: CallsProblem, queues: IntervalQueues, options: readonly ShiftOption[], counts: LpSolution): number {
-  const staffed = staffedByOptions(problem, options.flatMap((o) => Array.from({ length: Math.round(counts.values.get(o.name) ?? 0) }, () => o)));
-  return staffed.reduce((sum, n, i) => sum + queues.value(i, n), 0);
-}
 
 /** Nurses on each interval by a count model's solution (fractional when it is a relaxation's). */
 function staffedBy(problem: CallsProblem, options: readonly ShiftOption[], counts: LpSolution): number[] {
