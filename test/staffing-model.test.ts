@@ -280,7 +280,7 @@ describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", 
     );
   });
 
-  it("forced on a small region: still holds today's roster and Kontinuum's, never looser than the first round, and its counts pay fewer minutes", async () => {
+  it("forced on a small region: still holds today's roster and Kontinuum's, never looser than the first round, its counts pay fewer minutes; past its deadline the first round stands", async () => {
     const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
     const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
     const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
@@ -302,6 +302,13 @@ describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", 
     expect(twice.bound!).toBeLessThanOrEqual(once.bound! + 1e-6);
     const paid = (counts: ReadonlyMap<string, number>) => options.reduce((s, o) => s + Math.round(counts.get(o.name) ?? 0) * o.placement.paidMinutes, 0);
     expect(paid(twice.counts!)).toBeLessThan(paid(once.counts!));
+    // a second round past its deadline (the run's time limit) starts no date: the first round's bound and counts stand
+    const cut = await pricedRounds(problem, queues, options, dated, lp!.duals!, (parts, round) =>
+      integerBoundsInWorker(parts.map((model) => ({ model, values: true })), { timeLimitSeconds: 30, mipGap: 0.05, ...(round === 2 ? { deadlineSeconds: 0 } : {}) }).result,
+    0);
+    expect(cut.paidPrice).toBeGreaterThan(0);
+    expect(cut.bound).toBe(once.bound);
+    expect(paid(cut.counts!)).toBe(paid(once.counts!));
   });
 });
 

@@ -107,6 +107,15 @@ const COMMIT_SHARE = 0.9;
  */
 const PRICED_MARGIN = 0.01;
 
+/** The share of the time limit by which the dates' second round must end (upper-bounds.ts), so that the assignment and the search keep the rest. */
+const SECOND_ROUND_BY = 0.75;
+/**
+ * The share of the time limit the search keeps from the assignment models: they stop (HiGHS's best
+ * solution, else the greedy assignment) where less would be left. Region 107 in a fast hour: the
+ * search and polishes take about 6 s of 60 s (10 %); the run is 53-59 s.
+ */
+const SEARCH_SHARE = 0.1;
+
 /**
  * Relative gap at which an assignment ILP stops. Its root node is most of its time (the bundled
  * region's largest class: one node, 11 s, at 2 % or 5 % alike), and the search moves shifts after
@@ -198,14 +207,21 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // limits are a safety net, and the dual bound of a solve they stop still holds, only less tight.
     let countsDone = () => {};
     const afterCounts = new Promise<void>((resolve) => (countsDone = resolve));
-    if (totalOffered > 0) bounds = upperBoundsInWorker(problem, queues, allOptions, Math.max(2, Math.min(15, timeLimitMs / 4000)), afterCounts);
+    // the dates' second round (where they overrun the contracts) ends by three quarters of the time
+    // limit: on region 107 it ends at about 37 s of 60 and the assignment and the search take 20 s more
+    if (totalOffered > 0) bounds = upperBoundsInWorker(problem, queues, allOptions, Math.max(2, Math.min(15, timeLimitMs / 4000)), afterCounts, started + SECOND_ROUND_BY * timeLimitMs);
     const model = countModel(problem, queues, allOptions, false);
     // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
     // safety net, not the plan.
     // the assignment models (one per class) share one budget
     let assignmentSeconds = 0;
+    // an assignment model also stops where the search would keep less than SEARCH_SHARE of the time
+    // limit: on region 107 in a slow hour the dates' two rounds ended at 40 s, the assignment at 61 s,
+    // and the search had no time left (70.3 % instead of 76.6)
+    const searchFrom = started + (1 - SEARCH_SHARE) * timeLimitMs;
     const secondsFor = (name: string) =>
-      options.modelSeconds ?? (name.startsWith("counts") ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds));
+      options.modelSeconds ??
+      (name.startsWith("counts") ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds, (searchFrom - Date.now()) / 1000)));
     const models: StaffingSolution["models"] = [];
     const solveModel = async (name: string, m: LpModel, gap: number, relax = false): Promise<LpSolution> => {
       const started = Date.now();

@@ -45,7 +45,7 @@ const DATE_WORKERS = 2;
  * The dates are priced apart, and the LP's duals price the row of all paid minutes at nothing (its
  * relaxation spreads fractional nurses over the peaks and never fills the contracts), so the dates'
  * counts may pay far more minutes than the nurses' contracts hold: on region 107, 602,010 against
- * 527,040 (14 % over), and no assignment of them kept every rule. Beyond this share over, the dates
+ * 527,040 (14 % over; the count model's rows keep at most 87.5 % of them). Beyond this share over, the dates
  * are solved once more with each paid minute priced (paidMinutePrice). Any price of that sign keeps
  * the bound a bound (lagrangian.ts), so the tighter of the two rounds is taken. Region 107 (seed 1,
  * scripts over these models, 2026-12-07): at 0.01 calls a minute the dates' counts paid 508,980
@@ -53,7 +53,7 @@ const DATE_WORKERS = 2;
  * 76.7 %; the bound by date fell from 82.3 to 81.4 %. The other five bench regions' dates overran by
  * -1 to 5.4 % (105: 5.4 %, where the counts committed to them keep every row already), and a second
  * round there took 78 s on region 105 (dates at a price are slower to close), so it runs only beyond
- * this share. Prices tried on 107: 0.005 (bound 81.46 %, counts 79.5 % but 2 % over), 0.01 (81.41 %),
+ * this share. (Solved to 0.1 %, the benchmark's column, region 105's dates overrun by more.) Prices tried on 107: 0.005 (bound 81.46 %, counts 79.5 % but 2 % over), 0.01 (81.41 %),
  * 0.015 (82.29 %, counts 51 %, below the contracts' minimum), 0.02 and more (worse still).
  */
 const OVERRUN_LIMIT = 0.1;
@@ -62,7 +62,7 @@ const OVERRUN_LIMIT = 0.1;
  * The price of a paid minute for the dates' second round, in calls: what the first round's counts
  * answer per paid minute times the share by which they overran the contracts (a subgradient step on
  * that one row, scaled by the value of a minute); 0 when they overran by OVERRUN_LIMIT or less. On
- * region 107 this is 0.0095 (0.067 calls a minute, 14 % over).
+ * region 107 this is 0.0096 calls a minute (14 % over).
  */
 export function paidMinutePrice(answered: number, paid: number, most: number, limit = OVERRUN_LIMIT): number {
   const overrun = most > 0 ? paid / most - 1 : 0;
@@ -88,7 +88,9 @@ export interface PricedDates {
  *  - ±10 %: the count model's LP relaxation.
  * Both ±5 % bounds hold, so the tighter is the bound. `seconds` limits the LP and the whole ±5 %
  * model, which starts once the dates are solved and `integersAfter` has settled (the caller's own
- * solves done). The caller cancels what it no longer needs.
+ * solves done). The dates' second round (pricedRounds) starts no date after `secondRoundBy` (epoch
+ * ms) and runs none past it: the caller's time limit is a wall, and a second round cut short leaves
+ * the first round's counts and bound. The caller cancels what it no longer needs.
  */
 export function upperBoundsInWorker(
   problem: CallsProblem,
@@ -96,6 +98,7 @@ export function upperBoundsInWorker(
   options: readonly ShiftOption[],
   seconds: number,
   integersAfter: Promise<unknown> = Promise.resolve(),
+  secondRoundBy = Infinity,
 ): { dates: Promise<PricedDates>; result: Promise<UpperBounds>; cancel(): void } {
   const aimModel = countModel(problem, queues, options, true, CONTRACT_AIM);
   const hardModel = countModel(problem, queues, options, true, CONTRACT_BAND);
@@ -110,7 +113,9 @@ export function upperBoundsInWorker(
   };
   const dates = solve([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
     const rounds = lp?.duals
-      ? await pricedRounds(problem, queues, options, dated, lp.duals, (parts) => solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP }, true, solve))
+      ? await pricedRounds(problem, queues, options, dated, lp.duals, (parts, round) =>
+          solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP, ...(round === 2 ? { deadlineSeconds: Math.max(0, (secondRoundBy - Date.now()) / 1000) } : {}) }, true, solve),
+        )
       : null;
     const stopped = rounds?.solved.find((b) => b.detail !== "optimal");
     return {
@@ -187,13 +192,13 @@ export async function pricedRounds(
   options: readonly ShiftOption[],
   dated: DatedBoundModel,
   duals: readonly [string, number][],
-  solveDates: (parts: readonly LpModel[]) => Promise<IntegerBound[]>,
+  solveDates: (parts: readonly LpModel[], round: 1 | 2) => Promise<IntegerBound[]>,
   overrunLimit = OVERRUN_LIMIT,
 ): Promise<{ bound: number | null; counts: Map<string, number> | null; solved: IntegerBound[]; dates: number; paidPrice: number }> {
-  const round = async (prices: Map<string, number>) => {
+  const round = async (prices: Map<string, number>, which: 1 | 2) => {
     const priced = priceByParts(dated.model, prices, dated.partOf);
     const parts = [...priced.parts.values()];
-    const solved = await solveDates(parts);
+    const solved = await solveDates(parts, which);
     const complete = parts.length > 0;
     return {
       bound: complete ? pricedSum(priced, solved) : null,
@@ -202,13 +207,13 @@ export async function pricedRounds(
       dates: parts.length,
     };
   };
-  const first = await round(new Map(duals));
+  const first = await round(new Map(duals), 1);
   const paidRow = dated.model.rows.find((r) => r.name === "paid");
   const most = paidRow ? rowSides(paidRow).find((side) => side.side === "hi") : undefined;
   const paid = (counts: ReadonlyMap<string, number>) => options.reduce((s, o) => s + Math.round(counts.get(o.name) ?? 0) * o.placement.paidMinutes, 0);
   const price = first.counts && most ? paidMinutePrice(countsValue(problem, queues, options, first.counts), paid(first.counts), most.rhs, overrunLimit) : 0;
   if (!price || !most) return { ...first, paidPrice: 0 };
-  const again = await round(new Map([...duals, [most.name, Math.max(0, new Map(duals).get(most.name) ?? 0) + price]]));
+  const again = await round(new Map([...duals, [most.name, Math.max(0, new Map(duals).get(most.name) ?? 0) + price]]), 2);
   const bounds = [first.bound, again.bound].filter((b): b is number => b !== null);
   return {
     bound: bounds.length ? Math.min(...bounds) : null,
@@ -226,7 +231,7 @@ export async function pricedRounds(
 async function solveSpread(
   parts: readonly LpModel[],
   workers: number,
-  options: { timeLimitSeconds: number; mipGap: number },
+  options: { timeLimitSeconds: number; mipGap: number; deadlineSeconds?: number },
   values = false,
   solve: (...args: Parameters<typeof integerBoundsInWorker>) => Promise<IntegerBound[]> = (...args) => integerBoundsInWorker(...args).result,
 ): Promise<IntegerBound[]> {
