@@ -110,9 +110,13 @@ const PRICED_MARGIN = 0.01;
 /** The share of the time limit by which the dates' second round must end (upper-bounds.ts), so that the assignment and the search keep the rest. */
 const SECOND_ROUND_BY = 0.75;
 /**
- * The share of the time limit the search keeps from the assignment models: they stop (HiGHS's best
- * solution, else the greedy assignment) where less would be left. Region 107 in a fast hour: the
- * search and polishes take about 6 s of 60 s (10 %); the run is 53-59 s.
+ * After the dates' second round, the share of the time limit the search keeps from the assignment
+ * models: they stop (HiGHS's best solution, else the greedy assignment) where less would be left.
+ * Region 107 in a slow hour (2026-12-07 12:40-12:49: the bundled region 35.5 s against 29.5): the
+ * two rounds ended at about 40 s, the assignment at 61 s, and the search had no time left: 70.3 %
+ * at 63 s, against 76.6 % in 53-59 s in faster hours; with this share, 76.7 % at 60 s. Not for
+ * every region: region 105 in a slow hour gets its counts at about 52 s from one round, its
+ * assignment models were cut to half a second and the roster fell from 76.1 to 72.8 %.
  */
 const SEARCH_SHARE = 0.1;
 
@@ -215,10 +219,9 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // safety net, not the plan.
     // the assignment models (one per class) share one budget
     let assignmentSeconds = 0;
-    // an assignment model also stops where the search would keep less than SEARCH_SHARE of the time
-    // limit: on region 107 in a slow hour the dates' two rounds ended at 40 s, the assignment at 61 s,
-    // and the search had no time left (70.3 % instead of 76.6)
-    const searchFrom = started + (1 - SEARCH_SHARE) * timeLimitMs;
+    // after a second round of dates the counts come late: the assignment models then also stop where
+    // the search would keep less than SEARCH_SHARE of the time limit (searchFrom)
+    let searchFrom = Infinity;
     const secondsFor = (name: string) =>
       options.modelSeconds ??
       (name.startsWith("counts") ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds, (searchFrom - Date.now()) / 1000)));
@@ -252,6 +255,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // when every date has a solution: the counts committed to their peaks, else their own counts,
     // when they answer clearly more calls than the LP's (PRICED_MARGIN)
     const byDate = bounds ? await bounds.dates.catch(() => null) : null;
+    if (byDate?.paidPrice) searchFrom = started + (1 - SEARCH_SHARE) * timeLimitMs;
     if (byDate?.counts) {
       const priced: LpSolution = { status: "feasible", objective: NaN, values: byDate.counts, detail: "priced dates" };
       const committed = await committedTo("counts, committed to the priced dates (LP)", priced);

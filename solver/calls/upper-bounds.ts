@@ -70,6 +70,8 @@ export function paidMinutePrice(answered: number, paid: number, most: number, li
 }
 
 export interface PricedDates {
+  /** the price of a paid minute in the dates' second round; 0 when there was none */
+  paidPrice: number;
   /** every date's best solution together (its counts x and class shares w by name): null when a date has none */
   counts: Map<string, number> | null;
   /** the bound by date: the dates' dual bounds with the prices' constant and the free variables (null when a date has none) */
@@ -121,6 +123,7 @@ export function upperBoundsInWorker(
     return {
       counts: rounds?.counts ?? null,
       bound: rounds?.bound ?? null,
+      paidPrice: rounds?.paidPrice ?? 0,
       run: {
         name: `bound ±5 % by date (${rounds?.dates ?? 0} integer models, priced by the LP's duals${rounds?.paidPrice ? `, again with a paid minute at ${rounds.paidPrice.toFixed(4)} calls` : ""})`,
         status: !rounds ? `LP ${lp?.detail ?? "not solved"}` : rounds.bound === null ? "a date without a bound" : (stopped?.detail ?? "optimal"),
