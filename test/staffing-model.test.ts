@@ -203,6 +203,14 @@ describe("the upper bound's model holds every valid roster", () => {
   });
 });
 
+/** A 10-nurse week of our generator's, Kontinuum's run on it (today's roster with it), its queues and shift options. */
+async function smallWeekStaffed() {
+  const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
+  const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
+  const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
+  return { problem, run, queues: new IntervalQueues(problem, callDemand(problem)), options: shiftOptions(problem, placementTable(problem)) };
+}
+
 describe("the bound by date", () => {
   /** The 20-nurse fortnight's dated ±5 % model, its LP relaxation (with duals) and its parts priced by them. */
   const pricedRegion = async () => {
@@ -250,11 +258,7 @@ describe("the bound by date", () => {
   });
 
   it("with every date solved (the benchmark's column), holds today's roster and Kontinuum's and lies within the LP relaxation", async () => {
-    const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
-    const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
-    const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
-    const queues = new IntervalQueues(problem, callDemand(problem));
-    const options = shiftOptions(problem, placementTable(problem));
+    const { problem, run, queues, options } = await smallWeekStaffed();
     // a date stopped by its limit still gives its dual bound: the sum holds either way
     const solved = await solvedDatedBound(problem, queues, options, 10, 2);
     expect(solved.dates).toBe(problem.periodDays);
@@ -281,11 +285,7 @@ describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", 
   });
 
   it("forced on a small region: still holds today's roster and Kontinuum's, never looser than the first round, its counts pay fewer minutes; past its deadline the first round stands", async () => {
-    const fixture = generateCallsFixture({ seed: 4, nurses: 10, days: 7, historyWeeks: 2, start: "2026-11-02" });
-    const problem = normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
-    const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
-    const queues = new IntervalQueues(problem, callDemand(problem));
-    const options = shiftOptions(problem, placementTable(problem));
+    const { problem, run, queues, options } = await smallWeekStaffed();
     const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
     const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
     // at the run's 5 % gap: a date's dual bound holds at any gap
