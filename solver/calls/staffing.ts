@@ -278,11 +278,11 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     const counted = classes.map((_, c) => classCountedShifts(allOptions, counts, c));
     const pending = staffedByOptions(problem, counted.flatMap((mine) => [...mine.values()].flat()));
     /** Class k's assignment ILP against `others` on every interval, its shifts added to the roster; the groups when the model found nothing. */
-    const assignClass = async (label: string, k: NurseClass, mine: ReadonlyMap<string, ShiftOption[]>, others: readonly number[]): Promise<CountedGroup[]> => {
+    const assignClass = async (k: NurseClass, mine: ReadonlyMap<string, ShiftOption[]>, others: readonly number[]): Promise<CountedGroup[]> => {
       const groups = countedGroups(problem, queues, allOptions, mine, others, k.members);
       if (!groups.length) return [];
       const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
-      const assigned = await solveModel(`${label} ${k.key}`, assignment.model, ASSIGNMENT_GAP);
+      const assigned = await solveModel(`assignment ${k.key}`, assignment.model, ASSIGNMENT_GAP);
       if (assigned.status !== "optimal" && assigned.status !== "feasible") return groups;
       const used = new Map<CountedGroup, number>();
       for (const [name, { nurse, group }] of assignment.y) {
@@ -299,7 +299,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     for (const [c, k] of classes.entries()) {
       const mine = counted[c]!;
       for (const o of [...mine.values()].flat()) for (const i of o.covered) pending[i]!--;
-      const unassigned = await assignClass("assignment", k, mine, pending.map((n, i) => n + state.staffed[i]!));
+      const unassigned = await assignClass(k, mine, pending.map((n, i) => n + state.staffed[i]!));
       leftOver.push(...unassigned.flatMap((g) => g.options));
     }
     let remaining = leftOver.sort((a, b) => a.placement.start - b.placement.start || b.placement.paidMinutes - a.placement.paidMinutes);
