@@ -19,7 +19,7 @@ import { runStaffing } from "../solver/calls/run.js";
 import { startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
-import { paidMinutePrice, pricedRounds, solvedDatedBound } from "../solver/calls/upper-bounds.js";
+import { paidMinutePrice, pricedRounds, solvedDatedBound, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
 import { priceByParts } from "../solver/common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
@@ -309,6 +309,39 @@ describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", 
     expect(cut.paidPrice).toBeGreaterThan(0);
     expect(cut.bound).toBe(once.bound);
     expect(paid(cut.counts!)).toBe(paid(once.counts!));
+  });
+});
+
+describe("the dates cut short by the run's deadline (upper-bounds.ts)", () => {
+  it("a date without a solution leaves the bound to the other bounds, its counts to the caller's, and no second round; past the deadline none starts", async () => {
+    const { problem, queues, options } = await smallWeekStaffed();
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
+    const solve = (parts: readonly LpModel[], deadlineSeconds?: number) =>
+      integerBoundsInWorker(parts.map((model) => ({ model, values: true })), { timeLimitSeconds: 30, mipGap: 0.05, ...(deadlineSeconds === undefined ? {} : { deadlineSeconds }) }).result;
+    // the first round past its deadline: no date starts
+    const none = await pricedRounds(problem, queues, options, dated, lp!.duals!, (parts) => solve(parts, 0), 0);
+    expect(none.unsolved.size).toBe(problem.periodDays);
+    expect(none.counts).toBeNull();
+    expect(none.bound).toBeNull();
+    expect(none.paidPrice).toBe(0);
+    // date 2 stopped before HiGHS found a solution (its dual bound alone); an overrun limit of 0 would price any overrun
+    const cut = await pricedRounds(problem, queues, options, dated, lp!.duals!, async (parts) => (await solve(parts)).map(({ values, ...b }, k) => (k === 2 ? b : { ...b, ...(values ? { values } : {}) })), 0);
+    expect([...cut.unsolved]).toEqual(["d2"]);
+    expect(cut.paidPrice).toBe(0);
+    expect(cut.solved.length).toBe(problem.periodDays);
+    expect(cut.bound).not.toBeNull();
+    const own = [...cut.counts!.keys()];
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((name) => dated.partOf(name) === "d2")).toEqual([]);
+    // the caller's counts (here: every variable at 7) fill in date 2, and only date 2
+    const fallback = new Map(dated.model.variables.map((v) => [v.name, 7]));
+    const merged = withUnsolvedDates({ ...cut, partOf: dated.partOf }, fallback);
+    for (const v of dated.model.variables) {
+      const part = dated.partOf(v.name);
+      if (part === "d2") expect(merged.get(v.name)).toBe(7);
+      else expect(merged.get(v.name)).toBe(cut.counts!.get(v.name));
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { classCountedShifts, countedGroups, countsValue, optionsByNurse, staffed
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses, type NurseClass } from "./nurse-classes.js";
 import { RosterState } from "./roster-state.js";
-import { upperBoundsInWorker } from "./upper-bounds.js";
+import { upperBoundsInWorker, withUnsolvedDates, type UpperBounds } from "./upper-bounds.js";
 import { dayTemplateKey, shiftOptions, type ShiftOption } from "./shift-options.js";
 import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
 
@@ -107,7 +107,20 @@ const COMMIT_SHARE = 0.9;
  */
 const PRICED_MARGIN = 0.01;
 
-/** The share of the time limit by which the dates' second round must end (upper-bounds.ts), so that the assignment and the search keep the rest. */
+/**
+ * The shares of the time limit by which the dates' first and second rounds (upper-bounds.ts) end: no
+ * date starts after its round's or runs past it. The second round (where the first overran the
+ * contracts) ends by three quarters, so that the assignment and the search keep the rest: on
+ * region 107 it ends at about 37 s of 60. The first round is the counts' source everywhere, so it
+ * may run longer: on an idle machine region 105's ends at about 41 s, in a slow hour at 52 s
+ * (2026-12-07). With another solve on the second core (issue #16's conditions; 2026-12-08, a busy
+ * loop beside solveStaffing) it had no deadline and ran to about 65 s: the run took 73.5 s, past its
+ * limit, with no search (73.45 %). A date cut short keeps its best solution, and one without any
+ * the LP's counts (withUnsolvedDates). Under that load (one run each, noisy): the first round by
+ * 0.8 of the limit gave 61.0 % (its assignment cut by the limit), by 0.85 74.4 %, by 0.9 65.3 %
+ * (no time left for the assignment), each ending at 60.1-60.2 s.
+ */
+const FIRST_ROUND_BY = 0.85;
 const SECOND_ROUND_BY = 0.75;
 /**
  * After the dates' second round, the share of the time limit the search keeps from the assignment
@@ -116,7 +129,8 @@ const SECOND_ROUND_BY = 0.75;
  * two rounds ended at about 40 s, the assignment at 61 s, and the search had no time left: 70.3 %
  * at 63 s, against 76.6 % in 53-59 s in faster hours; with this share, 76.7 % at 60 s. Not for
  * every region: region 105 in a slow hour gets its counts at about 52 s from one round, its
- * assignment models were cut to half a second and the roster fell from 76.1 to 72.8 %.
+ * assignment models were cut to half a second and the roster fell from 76.1 to 72.8 %. Without a
+ * second round they stop at the time limit (none starts past it: the greedy assignment then).
  */
 const SEARCH_SHARE = 0.1;
 
@@ -211,17 +225,17 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // limits are a safety net, and the dual bound of a solve they stop still holds, only less tight.
     let countsDone = () => {};
     const afterCounts = new Promise<void>((resolve) => (countsDone = resolve));
-    // the dates' second round (where they overrun the contracts) ends by three quarters of the time
-    // limit: on region 107 it ends at about 37 s of 60 and the assignment and the search take 20 s more
-    if (totalOffered > 0) bounds = upperBoundsInWorker(problem, queues, allOptions, Math.max(2, Math.min(15, timeLimitMs / 4000)), afterCounts, started + SECOND_ROUND_BY * timeLimitMs);
+    // the dates end by FIRST_ROUND_BY and SECOND_ROUND_BY of the time limit: the assignment and the search take the rest
+    const by = (share: number) => started + share * timeLimitMs;
+    if (totalOffered > 0) bounds = upperBoundsInWorker(problem, queues, allOptions, Math.max(2, Math.min(15, timeLimitMs / 4000)), afterCounts, { first: by(FIRST_ROUND_BY), second: by(SECOND_ROUND_BY) });
     const model = countModel(problem, queues, allOptions, false);
     // A solve that ends by its gap is deterministic; one cut by the time limit is not, so the limit is a
     // safety net, not the plan.
-    // the assignment models (one per class) share one budget
+    // the assignment models (one per class) share one budget and stop at the time limit; after a
+    // second round of dates (the counts come late) where the search would keep less than
+    // SEARCH_SHARE of it (searchFrom)
     let assignmentSeconds = 0;
-    // after a second round of dates the counts come late: the assignment models then also stop where
-    // the search would keep less than SEARCH_SHARE of the time limit (searchFrom)
-    let searchFrom = Infinity;
+    let searchFrom = by(1);
     const secondsFor = (name: string) =>
       options.modelSeconds ??
       (name.startsWith("counts") ? Math.min(8, timeLimitMs / 6000) : Math.max(0.5, Math.min(Math.min(45, (timeLimitMs * 0.75) / 1000) - assignmentSeconds, (searchFrom - Date.now()) / 1000)));
@@ -255,15 +269,17 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // when every date has a solution: the counts committed to their peaks, else their own counts,
     // when they answer clearly more calls than the LP's (PRICED_MARGIN)
     const byDate = bounds ? await bounds.dates.catch(() => null) : null;
-    if (byDate?.paidPrice) searchFrom = started + (1 - SEARCH_SHARE) * timeLimitMs;
+    if (byDate?.paidPrice) searchFrom = by(1 - SEARCH_SHARE);
     if (byDate?.counts) {
-      const priced: LpSolution = { status: "feasible", objective: NaN, values: byDate.counts, detail: "priced dates" };
+      // dates the deadline cut short before a solution keep the LP's counts
+      const priced: LpSolution = { status: "feasible", objective: NaN, values: withUnsolvedDates(byDate, counts.values), detail: "priced dates" };
       const committed = await committedTo("counts, committed to the priced dates (LP)", priced);
       const answered = (c: LpSolution) => countsValue(problem, queues, allOptions, c.values);
       const [fromCommitted, fromPriced, fromLp] = [answered(committed), answered(priced), answered(counts)];
       const taken = startingCounts({ committed: fromCommitted, priced: fromPriced, lp: fromLp }, totalOffered);
       const share = (v: number) => `${((100 * v) / totalOffered).toFixed(1)} %`;
-      models.push({ name: "counts by date (the bound's priced dates)", solver: "highs", status: `${taken} taken; calls answered: the dates' own ${share(fromPriced)}, committed to them ${share(fromCommitted)}, the LP's ${share(fromLp)}`, integers: 0, variables: byDate.counts.size, seconds: 0 });
+      const unsolved = byDate.unsolved.size ? ` (${byDate.unsolved.size} dates cut short by the deadline: the LP's counts there)` : "";
+      models.push({ name: "counts by date (the bound's priced dates)", solver: "highs", status: `${taken} taken; calls answered: the dates' own${unsolved} ${share(fromPriced)}, committed to them ${share(fromCommitted)}, the LP's ${share(fromLp)}`, integers: 0, variables: byDate.counts.size, seconds: 0 });
       counts = { committed, priced, lp: counts }[taken];
     }
     await nextTurn();
@@ -280,7 +296,8 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     /** Class k's assignment ILP against `others` on every interval, its shifts added to the roster; the groups when the model found nothing. */
     const assignClass = async (k: NurseClass, mine: ReadonlyMap<string, ShiftOption[]>, others: readonly number[]): Promise<CountedGroup[]> => {
       const groups = countedGroups(problem, queues, allOptions, mine, others, k.members);
-      if (!groups.length) return [];
+      // none past the time limit: the greedy assignment takes its shifts
+      if (!groups.length || Date.now() >= by(1)) return groups;
       const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
       const assigned = await solveModel(`assignment ${k.key}`, assignment.model, ASSIGNMENT_GAP);
       if (assigned.status !== "optimal" && assigned.status !== "feasible") return groups;
@@ -347,17 +364,19 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     polishBlocks(state, random, new Wall(started, timeLimitMs, 1), true);
     const bestShifts = state.snapshot();
 
-    const found = bounds ? await bounds.result : null;
-    for (const m of found?.models ?? []) models.push({ ...m, solver: "highs" });
+    // the bounds wait no longer than the wall: past it, the bound by date alone (when every date has one)
+    const found = bounds ? await byTheWall(bounds.result, started + timeLimitMs) : null;
+    const bound = found === "late" ? { aim: byDate?.bound ?? null, hard: null, models: [{ name: "bound ±5 % and ±10 %", status: "not done within the time limit", integers: 0, variables: 0, seconds: 0 }] } : found;
+    for (const m of bound?.models ?? []) models.push({ ...m, solver: "highs" });
     // no calls offered: every roster answers all of them
-    const serviceLevelBound = (bound: number | null | undefined) => (found === null ? 1 : bound === null || bound === undefined ? null : Math.min(1, bound / totalOffered));
+    const serviceLevelBound = (value: number | null | undefined) => (bound === null ? 1 : value === null || value === undefined ? null : Math.min(1, value / totalOffered));
     const shifts = bestShifts.map(({ nurse, slot }) => toNurseShift(nurse, slot.option.placement, slot.option.breakStart, problem)).sort((a, b) => a.start - b.start || a.nurse - b.nurse);
     const finalValue = shifts.length ? shiftsValue(problem, queues, shifts) : 0;
     report("done", 1, finalValue);
     return {
       shifts,
-      upperBound: serviceLevelBound(found?.aim),
-      upperBoundHard: serviceLevelBound(found?.hard),
+      upperBound: serviceLevelBound(bound?.aim),
+      upperBoundHard: serviceLevelBound(bound?.hard),
       models,
       moves: done,
     };
@@ -429,6 +448,17 @@ function polishBlocks(state: RosterState, random: () => number, wall: Wall, acro
         for (let from = 0; from < templates; from++)
           for (let to = 0; to < templates; to++) if (toDay !== day || from !== to) yield () => state.moveBlock(day, from, to, random, toDay);
   });
+}
+
+/** The bounds, or "late" when they are not there by `wall` (epoch ms). */
+async function byTheWall(result: Promise<UpperBounds>, wall: number): Promise<UpperBounds | "late"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, wall - Date.now()))));
+  try {
+    return await Promise.race([result, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -72,8 +72,12 @@ export function paidMinutePrice(answered: number, paid: number, most: number, li
 export interface PricedDates {
   /** the price of a paid minute in the dates' second round; 0 when there was none */
   paidPrice: number;
-  /** every date's best solution together (its counts x and class shares w by name): null when a date has none */
+  /** the dates' best solutions together (their counts x and class shares w by name): null when no date has one */
   counts: Map<string, number> | null;
+  /** the dates (parts, `d3`) without a solution: not started before the deadline, or stopped before HiGHS found one */
+  unsolved: Set<string>;
+  /** the date (part) of a variable, null when it joins dates */
+  partOf: (variable: string) => string | null;
   /** the bound by date: the dates' dual bounds with the prices' constant and the free variables (null when a date has none) */
   bound: number | null;
   run: BoundModelRun;
@@ -90,9 +94,11 @@ export interface PricedDates {
  *  - ±10 %: the count model's LP relaxation.
  * Both ±5 % bounds hold, so the tighter is the bound. `seconds` limits the LP and the whole ±5 %
  * model, which starts once the dates are solved and `integersAfter` has settled (the caller's own
- * solves done). The dates' second round (pricedRounds) starts no date after `secondRoundBy` (epoch
- * ms) and runs none past it: the caller's time limit is a wall, and a second round cut short leaves
- * the first round's counts and bound. The caller cancels what it no longer needs.
+ * solves done). No date of the first round starts after `datesBy.first` (epoch ms) or runs past it,
+ * none of the second round (pricedRounds) after `datesBy.second`: the caller's time limit is a wall. A date cut short gives its dual bound and
+ * its best solution if it has one; a date with neither leaves the bound by date to the other bounds
+ * and its counts to the caller (`unsolved`); a second round cut short leaves the first round's
+ * counts and bound. The caller cancels what it no longer needs.
  */
 export function upperBoundsInWorker(
   problem: CallsProblem,
@@ -100,7 +106,7 @@ export function upperBoundsInWorker(
   options: readonly ShiftOption[],
   seconds: number,
   integersAfter: Promise<unknown> = Promise.resolve(),
-  secondRoundBy = Infinity,
+  datesBy: { first: number; second: number } = { first: Infinity, second: Infinity },
 ): { dates: Promise<PricedDates>; result: Promise<UpperBounds>; cancel(): void } {
   const aimModel = countModel(problem, queues, options, true, CONTRACT_AIM);
   const hardModel = countModel(problem, queues, options, true, CONTRACT_BAND);
@@ -116,12 +122,14 @@ export function upperBoundsInWorker(
   const dates = solve([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
     const rounds = lp?.duals
       ? await pricedRounds(problem, queues, options, dated, lp.duals, (parts, round) =>
-          solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP, ...(round === 2 ? { deadlineSeconds: Math.max(0, (secondRoundBy - Date.now()) / 1000) } : {}) }, true, solve),
+          solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP, deadlineSeconds: Math.max(0, ((round === 1 ? datesBy.first : datesBy.second) - Date.now()) / 1000) }, true, solve),
         )
       : null;
     const stopped = rounds?.solved.find((b) => b.detail !== "optimal");
     return {
       counts: rounds?.counts ?? null,
+      unsolved: rounds?.unsolved ?? new Set(),
+      partOf: dated.partOf,
       bound: rounds?.bound ?? null,
       paidPrice: rounds?.paidPrice ?? 0,
       run: {
@@ -155,6 +163,19 @@ export function upperBoundsInWorker(
   };
 }
 
+/**
+ * The dates' counts, each unsolved date's taken from `fallback` (the caller's own counts: the LP's
+ * for every date): what the roster may start from when the deadline cut some dates short.
+ */
+export function withUnsolvedDates(dates: Pick<PricedDates, "counts" | "unsolved" | "partOf">, fallback: ReadonlyMap<string, number>): Map<string, number> {
+  const counts = new Map(dates.counts ?? []);
+  for (const [name, value] of fallback) {
+    const part = dates.partOf(name);
+    if (part !== null && dates.unsolved.has(part)) counts.set(name, value);
+  }
+  return counts;
+}
+
 export interface SolvedDatedBound {
   /** calls answered within the threshold, at most, by a roster within ±5 % of every contract (null: a date without a bound) */
   calls: number | null;
@@ -186,8 +207,10 @@ export async function solvedDatedBound(problem: CallsProblem, queues: IntervalQu
 /**
  * The bound by date at the LP's duals and, where its counts overran the contracts by more than
  * `overrunLimit` (paidMinutePrice), once more with the paid row's price raised: the tighter bound of
- * the two (null when a date has none in both), the last round's counts when every date has a
- * solution (else the first's), every date solved (both rounds), and the price used (0: one round).
+ * the two (null when a date has none in both), the second round's counts when every date has a
+ * solution (else the first's: the dates that have one, the others `unsolved`), every date solved
+ * (both rounds), and the price used (0: one round). The price needs every date's counts: the
+ * first round cut short has no second.
  */
 export async function pricedRounds(
   problem: CallsProblem,
@@ -197,30 +220,33 @@ export async function pricedRounds(
   duals: readonly [string, number][],
   solveDates: (parts: readonly LpModel[], round: 1 | 2) => Promise<IntegerBound[]>,
   overrunLimit = OVERRUN_LIMIT,
-): Promise<{ bound: number | null; counts: Map<string, number> | null; solved: IntegerBound[]; dates: number; paidPrice: number }> {
+): Promise<{ bound: number | null; counts: Map<string, number> | null; unsolved: Set<string>; solved: IntegerBound[]; dates: number; paidPrice: number }> {
   const round = async (prices: Map<string, number>, which: 1 | 2) => {
     const priced = priceByParts(dated.model, prices, dated.partOf);
-    const parts = [...priced.parts.values()];
-    const solved = await solveDates(parts, which);
-    const complete = parts.length > 0;
+    const names = [...priced.parts.keys()];
+    const solved = await solveDates([...priced.parts.values()], which);
+    const unsolved = new Set(names.filter((_, k) => !solved[k]!.values));
     return {
-      bound: complete ? pricedSum(priced, solved) : null,
-      counts: complete && solved.every((b) => b.values) ? new Map(solved.flatMap((b) => b.values!)) : null,
+      bound: names.length ? pricedSum(priced, solved) : null,
+      counts: unsolved.size < names.length ? new Map(solved.flatMap((b) => b.values ?? [])) : null,
+      unsolved,
       solved,
-      dates: parts.length,
+      dates: names.length,
     };
   };
   const first = await round(new Map(duals), 1);
   const paidRow = dated.model.rows.find((r) => r.name === "paid");
   const most = paidRow ? rowSides(paidRow).find((side) => side.side === "hi") : undefined;
   const paid = (counts: ReadonlyMap<string, number>) => options.reduce((s, o) => s + Math.round(counts.get(o.name) ?? 0) * o.placement.paidMinutes, 0);
-  const price = first.counts && most ? paidMinutePrice(countsValue(problem, queues, options, first.counts), paid(first.counts), most.rhs, overrunLimit) : 0;
+  const price = first.counts && !first.unsolved.size && most ? paidMinutePrice(countsValue(problem, queues, options, first.counts), paid(first.counts), most.rhs, overrunLimit) : 0;
   if (!price || !most) return { ...first, paidPrice: 0 };
   const again = await round(new Map([...duals, [most.name, Math.max(0, new Map(duals).get(most.name) ?? 0) + price]]), 2);
   const bounds = [first.bound, again.bound].filter((b): b is number => b !== null);
+  const last = again.unsolved.size ? first : again;
   return {
     bound: bounds.length ? Math.min(...bounds) : null,
-    counts: again.counts ?? first.counts,
+    counts: last.counts,
+    unsolved: last.unsolved,
     solved: [...first.solved, ...again.solved],
     dates: first.dates,
     paidPrice: price,
