@@ -28,7 +28,8 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *     than the relaxation's; javascript-lp-solver stalls on it even for 10 nurses and 3 days.)
  *     Meanwhile both cores solve the bound by date's integer models (upper-bounds.ts: each date with
  *     the true curve, priced by the LP's duals; where their shifts overran the contracts' paid
- *     minutes by more than a tenth, once more with a paid minute priced). Their solutions break the
+ *     minutes by more than a tenth, once more with a paid minute priced; each round by its share of
+ *     the time limit, FIRST_ROUND_BY and SECOND_ROUND_BY). Their solutions break the
  *     rows that join dates (a class's contracts over the period, its weeks: the dates are priced
  *     apart), so the relaxation is solved once more, committed to their peaks; those counts are
  *     taken when they answer clearly more calls than the LP's (PRICED_MARGIN), else the dates' own
@@ -36,8 +37,8 @@ import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffin
  *  2. the assignment model (assignment-model.ts), one per class, the classes one after another (each
  *     valued on what the earlier ones did): which nurse works which shift, an
  *     ILP with every roster rule in it, each shift worth what it adds given the counted others; when
- *     it yields nothing in time, a greedy assignment in time order to the eligible nurse furthest
- *     below contract;
+ *     it yields nothing in time (or the time limit has passed), a greedy assignment in time order to
+ *     the eligible nurse furthest below contract;
  *  3. local search (simulated annealing, cooled by move count, deterministic per seed) on the true
  *     objective: calls answered within the threshold, minus a penalty for paid minutes outside ±5 %
  *     of the contract (a heavy one below −10 %), smoothed in its first half by the envelope (a
