@@ -74,6 +74,18 @@ describe("kontinuum CLI", () => {
     expect(r.out).toMatch(/lower bound on U21401: +\d/);
   });
 
+  it("the time limit is a wall for 1177 too: staff --time-limit 5 on region 105 (60 nurses, made outside) writes a roster that keeps every rule in under 15 s (a limit, not a speed test)", async () => {
+    // the dates' first round had no deadline (about 36 s here), and a search cut by the limit left a nurse below -10 %
+    const calls = "../shared/bench/calls/region-105.calls.json";
+    const out = join(dir, "r105.staffing.json");
+    const started = Date.now();
+    const r = await run("staff", calls, "--time-limit", "5", "-q", "-o", out);
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.code).toBe(0);
+    expect(seconds).toBeLessThan(15);
+    expect((await run("validate-staffing", calls, out)).out).toMatch(/^valid: \d+ shifts keep every rule/);
+  });
+
   it("bad input exits 2 with the field path, never a stack trace", async () => {
     const roster = JSON.parse(readFileSync("fixtures/example.roster.json", "utf8"));
     roster.clients[3].visits[1].latest = "00:00";
