@@ -114,7 +114,7 @@ const PRICED_MARGIN = 0.01;
  * contracts) ends by three quarters, so that the assignment and the search keep the rest: on
  * region 107 it ends at about 37 s of 60. The first round is the counts' source everywhere, so it
  * may run longer: on an idle machine region 105's ends at about 41 s, in a slow hour at 52 s
- * (2026-12-07). With another solve on the second core (issue #16's conditions; 2026-12-08, a busy
+ * (2026-12-07). With another solve on the second core (issue #16's conditions; 2026-12-07, a busy
  * loop beside solveStaffing) it had no deadline and ran to about 65 s: the run took 73.5 s, past its
  * limit, with no search (73.45 %). A date cut short keeps its best solution, and one without any
  * the LP's counts (withUnsolvedDates). Under that load (one run each, noisy): the first round by

@@ -95,10 +95,11 @@ export interface PricedDates {
  * Both ±5 % bounds hold, so the tighter is the bound. `seconds` limits the LP and the whole ±5 %
  * model, which starts once the dates are solved and `integersAfter` has settled (the caller's own
  * solves done). No date of the first round starts after `datesBy.first` (epoch ms) or runs past it,
- * none of the second round (pricedRounds) after `datesBy.second`: the caller's time limit is a wall. A date cut short gives its dual bound and
- * its best solution if it has one; a date with neither leaves the bound by date to the other bounds
- * and its counts to the caller (`unsolved`); a second round cut short leaves the first round's
- * counts and bound. The caller cancels what it no longer needs.
+ * none of the second round (pricedRounds) after `datesBy.second`: the caller's time limit is a
+ * wall. A date cut short gives its dual bound and its best solution if it has one; a date with
+ * neither leaves the bound by date to the other bounds and its counts to the caller (`unsolved`); a
+ * second round cut short leaves the first round's counts and bound. The caller cancels what it no
+ * longer needs.
  */
 export function upperBoundsInWorker(
   problem: CallsProblem,
