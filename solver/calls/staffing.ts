@@ -5,14 +5,14 @@ import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
 import { placementTable, staffedIntervals, toNurseShift } from "../../src/calls/shifts.js";
 import { DEFAULTS } from "../../src/common/defaults.js";
 import { seededRandom } from "../../src/common/random.js";
-import { BestSeen, cooling, keepsWorse, Wall } from "../common/anneal.js";
+import { BestSeen, cooling, keepsWorse, Wall, within } from "../common/anneal.js";
 import { solveWithHighs, solveWithJsLp, type LpModel, type LpSolution } from "../common/lp.js";
 import { assignmentModel } from "./assignment-model.js";
 import { classCountedShifts, countedGroups, countsValue, optionsByNurse, staffedByOptions, type CountedGroup } from "./counted-groups.js";
 import { pickNurse, proposeMove } from "./moves.js";
 import { nurseClasses, type NurseClass } from "./nurse-classes.js";
 import { RosterState } from "./roster-state.js";
-import { upperBoundsInWorker, withUnsolvedDates, type UpperBounds } from "./upper-bounds.js";
+import { upperBoundsInWorker, withUnsolvedDates } from "./upper-bounds.js";
 import { dayTemplateKey, shiftOptions, type ShiftOption } from "./shift-options.js";
 import { committedSlopes, countModel, HARD_WEIGHT, SOFT_WEIGHT } from "./staffing-model.js";
 
@@ -367,7 +367,7 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     const bestShifts = state.snapshot();
 
     // the bounds wait no longer than the wall: past it, the bound by date alone (when every date has one)
-    const found = bounds ? await byTheWall(bounds.result, started + timeLimitMs) : null;
+    const found = bounds ? ((await within(bounds.result, started + timeLimitMs - Date.now())) ?? "late") : null;
     const bound = found === "late" ? { aim: byDate?.bound ?? null, hard: null, models: [{ name: "bound ±5 % and ±10 %", status: "not done within the time limit", integers: 0, variables: 0, seconds: 0 }] } : found;
     for (const m of bound?.models ?? []) models.push({ ...m, solver: "highs" });
     // no calls offered: every roster answers all of them
@@ -468,17 +468,6 @@ function polishBlocks(state: RosterState, random: () => number, wall: Wall, acro
         for (let from = 0; from < templates; from++)
           for (let to = 0; to < templates; to++) if (toDay !== day || from !== to) yield () => state.moveBlock(day, from, to, random, toDay);
   });
-}
-
-/** The bounds, or "late" when they are not there by `wall` (epoch ms). */
-async function byTheWall(result: Promise<UpperBounds>, wall: number): Promise<UpperBounds | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, wall - Date.now()))));
-  try {
-    return await Promise.race([result, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -53,3 +53,14 @@ export class Wall {
     return move % this.every === 0 && Date.now() >= this.end;
   }
 }
+
+/** `result`, or null when it has not settled within `waitMs`: a wait that never holds its caller past a wall. */
+export async function within<T>(result: Promise<T>, waitMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, waitMs))));
+  try {
+    return await Promise.race([result, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

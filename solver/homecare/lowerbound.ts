@@ -2,6 +2,7 @@ import type { Occurrence, Roster } from "../../src/homecare/model.js";
 import { mayServe } from "../../src/homecare/rules.js";
 import { isKoladaVisit, KOLADA_DAYS, koladaClients } from "../../src/homecare/figures.js";
 import { integerBoundsInWorker, type IntegerBound, type LpModel, type LpRow } from "../common/lp.js";
+import { within } from "../common/anneal.js";
 
 export interface ContinuityBound {
   /** no schedule's U21401 can be lower (null: the solve did not get as far as a bound in its time) */
@@ -112,13 +113,10 @@ export function continuityBoundInWorker(roster: Roster, seconds: number): { sett
   const solve = integerBoundsInWorker(models.map((model) => ({ model })), { timeLimitSeconds: 1, mipGap: 0, deadlineSeconds: Math.max(0.5, seconds - (Date.now() - started) / 1000) });
   return {
     async settle(waitMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, waitMs))));
       try {
-        const answers = await Promise.race([solve.result, late]).catch(() => null);
+        const answers = await within(solve.result, waitMs).catch(() => null);
         return boundFrom(answers ?? [], surely, counted, (Date.now() - started) / 1000);
       } finally {
-        clearTimeout(timer);
         solve.cancel();
       }
     },
