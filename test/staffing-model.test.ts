@@ -43,6 +43,40 @@ describe("nurse classes", () => {
   });
 });
 
+describe("daily rest across midnight in the solver's count model", () => {
+  it("takes a class's late shifts on one date and early ones on the next together, where one row per template let more through than its nurses can work", () => {
+    const problem = normalizeCalls(
+      callsInputSchema.parse({
+        name: "kvall then dag and fm",
+        period: { start: "2026-11-02", days: 2 },
+        intervalMinutes: 60,
+        target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
+        handleTimeSeconds: 300,
+        forecast: Array.from({ length: 48 }, (_, h) => ({ start: `2026-11-0${2 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00`, offered: 20 })),
+        shiftTemplates: [
+          { id: "dag", start: "07:00", lengthMinutes: 480 },
+          { id: "fm", start: "08:00", lengthMinutes: 480 },
+          { id: "kvall", start: "15:00", lengthMinutes: 480 },
+        ],
+        nurses: Array.from({ length: 10 }, (_, n) => ({ id: `n${n}`, contractMinutes: 960 })),
+      }),
+    );
+    const model = countModel(problem, new IntervalQueues(problem, callDemand(problem)), shiftOptions(problem, placementTable(problem)), false);
+    // 6 of the 10 on kvall (ending 23:00) on the first date, 3 each on dag (07:00) and fm (08:00) the next: only 4 are left for those 6 shifts
+    const point = new Map<string, number>(model.variables.map((v) => [v.name, 0]));
+    point.set(classShare(0, "0_2"), 6);
+    point.set(classShare(0, "1_0"), 3);
+    point.set(classShare(0, "1_1"), 3);
+    const rest = model.rows.filter((r) => r.name.startsWith("krest"));
+    const kept = (r: LpRow) => r.terms.reduce((acc, [name, c]) => acc + c * point.get(name)!, 0) <= r.max!;
+    expect(rest.filter((r) => r.name.startsWith("krest_")).every(kept)).toBe(true);
+    expect(rest.filter((r) => r.name.startsWith("krestall_") && !kept(r)).map((r) => r.name)).toEqual([`krestall_0_0_${placeShift(problem, problem.templates[2]!, 0)!.end}`]);
+    // 4 on kvall fit (6 left for the 6 early shifts)
+    point.set(classShare(0, "0_2"), 4);
+    expect(rest.every(kept)).toBe(true);
+  });
+});
+
 describe("weekly rest as a free date (assignment model)", () => {
   for (const start of ["2026-11-02", "2026-10-19"]) {
     it(`holds exactly when the week keeps its rest, for any shifts a nurse could work (period from ${start})`, () => {
@@ -178,6 +212,12 @@ describe("the upper bound's model holds every valid roster", () => {
     const run = await runStaffing(problem, { seed: 2, moves: 20_000, timeLimitSeconds: 30 });
     expectWithinBound(problem, run.solution.shifts);
     expectWithinBound(problem, run.today!.shifts);
+    // the solver's model keeps the rows of daily rest across midnight that the bound leaves out (restAcrossMidnight): they too hold every valid roster
+    for (const shifts of [run.solution.shifts, run.today!.shifts]) {
+      const model = countModel(problem, new IntervalQueues(problem, callDemand(problem)), shiftOptions(problem, placementTable(problem)), false);
+      expect(model.rows.filter((r) => r.name.startsWith("krestall_")).length).toBeGreaterThan(0);
+      expect(broken(model, rosterPoint(problem, model, shifts)).filter((r) => r.startsWith("krest"))).toEqual([]);
+    }
     expect(run.report.summary.serviceLevel).toBeLessThanOrEqual(run.solution.upperBoundHard! + 1e-9);
   });
 

@@ -18,7 +18,8 @@ import type { ShiftOption } from "./shift-options.js";
  *  - per date, at most the class's available nurses work;
  *  - a calendar week wholly in the period: a nurse working every date of it would have no weekly rest
  *    (checked from the class's shift times), so each leaves one date free;
- *  - a shift on date d and one on d+1 closer than the daily rest exclude each other.
+ *  - a shift on date d and one on d+1 closer than the daily rest exclude each other (in the solver's
+ *    model also all of them at once: restAcrossMidnight).
  * In `bound` mode the model must hold every valid roster, and "one shift per nurse and date" is a
  * rule only where daily rest forbids two shifts on one date: the rows that assume it are kept only
  * for a class whose shift times force it on every date (as on the bundled region).
@@ -175,9 +176,41 @@ export function classRows(
         const exclusive = allTooClose(before.map(([t1]) => placement(d, t1)!), rest);
         if (before.length && (exclusive || byDates)) rows.push({ name: `krest_${c}_${d}_${t2}`, terms: terms([...before.map(([, name]) => name), next]), max: members });
       }
+      if (!bound && byDates) rows.push(...restAcrossMidnight(c, d, today, tomorrow, placement, rest, members));
     }
   });
   return { variables, rows };
+}
+
+/**
+ * Daily rest across midnight for all the class's shifts at once, in the solver's count model. The
+ * rows krest take one template of d+1 at a time: for a class of 10 nurses they allow 6 on kvall
+ * (ending 23:00) and 3 each on dag (07:00) and fm (08:00) the next day (each row 9), where only the
+ * 4 not on kvall can work either. A nurse works one shift a date, and every shift of d ending at
+ * or after `end` is too close to every shift of d+1 starting less than the rest after it; so for
+ * each end on d, those two sets together take at most the class's nurses (Hall's condition for
+ * these nested sets: the counts can then be handed out, this rule alone considered). Every roster
+ * keeps these rows, but the bound leaves them out: priced apart by date (bound-by-date.ts), region
+ * 105's dates were slower and its bound by date 0.2 points looser at the LP's duals. With them the
+ * counts answer more once committed to (region 105: 78.1 against 76.8 %), and the roster on
+ * region 107 rose from 76.6 to 77.6 % (seed 1). (2026-12-07, `node dist/bench/run.js --calls` and
+ * scripts over solveStaffing; README, "Rest in the counts".)
+ */
+function restAcrossMidnight(
+  c: number,
+  d: number,
+  today: ReadonlyMap<number, string>,
+  tomorrow: ReadonlyMap<number, string>,
+  placement: (d: number, t: number) => Span | undefined,
+  rest: number,
+  members: number,
+): LpRow[] {
+  return [...new Set([...today.keys()].map((t) => placement(d, t)!.end))].flatMap((end): LpRow[] => {
+    const late = [...today].filter(([t]) => placement(d, t)!.end >= end);
+    const early = [...tomorrow].filter(([t]) => placement(d + 1, t)!.start < end + rest);
+    // a single pair is the row krest already has
+    return early.length && late.length + early.length > 2 ? [{ name: `krestall_${c}_${d}_${end}`, terms: [...late, ...early].map(([, name]): [string, number] => [name, 1]), max: members }] : [];
+  });
 }
 
 /** The longest rest in `week` a nurse could have while working one shift of each date (shifts per date listed). */
