@@ -84,6 +84,10 @@ describe("kontinuum CLI", () => {
     const out = join(dir, "r105.staffing.json");
     await writesWithin(15, "staff", calls, "--time-limit", "5", "-q", "-o", out);
     expect((await run("validate-staffing", calls, out)).out).toMatch(/^valid: \d+ shifts keep every rule/);
+    // the nurses the cut search left outside ±5 % are said to be there for want of time, not for the calls
+    const reasons: string[] = JSON.parse(readFileSync(out, "utf8")).summary.nurses.flatMap((x: { outsideAim?: string }) => (x.outsideAim ? [x.outsideAim] : []));
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason).not.toMatch(/answers more calls/);
   });
 
   it("bad input exits 2 with the field path, never a stack trace", async () => {

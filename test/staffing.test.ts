@@ -15,6 +15,7 @@ import { callsInputSchema, type CallsInput } from "../src/calls/schema.js";
 import { absToIso, addDays } from "../src/common/time.js";
 import { backtest, callDemand, fitForecast, historyGaps } from "../src/calls/forecast.js";
 import { runStaffing } from "../solver/calls/run.js";
+import { staffingReport } from "../src/calls/figures.js";
 import { RosterState } from "../solver/calls/roster-state.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { optionsByNurse } from "../solver/calls/counted-groups.js";
@@ -194,6 +195,21 @@ describe("roster rules (validate-staffing)", () => {
     const counts = staffedCounts(problem, [one]);
     const staffedHours = problem.intervals.filter((_, i) => counts[i] === 1).map((iv) => absToIso(iv.start, problem.zone).slice(11, 13));
     expect(staffedHours).toEqual(["07", "08", "09", "10", "12", "13", "14"]);
+  });
+});
+
+describe("why a nurse is outside ±5 % of contract (the summary)", () => {
+  const problem = normalizeCalls(smallInput());
+  const queues = new IntervalQueues(problem, callDemand(problem));
+  const p = placeShift(problem, problem.templates[0]!, 0)!;
+  // n1 (960 minutes, dag only) works one 480-minute dag: two would land on the contract
+  const oneDag = [toNurseShift(0, p, p.breakStarts[0]!, problem)];
+  const why = (search?: { moves: number; planned: number }) => staffingReport(problem, queues, oneDag, search).summary.nurses.find((x) => x.nurse === "n1")!.outsideAim;
+
+  it("names the time limit when it stopped the roster search short, the calls when the search ran to the end", () => {
+    expect(why({ moves: 1200, planned: 300_000 })).toBe("a total within ±5 % was possible; the time limit stopped the roster search after 1,200 of 300,000 moves");
+    expect(why({ moves: 300_000, planned: 300_000 })).toBe("a total within ±5 % was possible; this one answers more calls");
+    expect(why()).toBe("a total within ±5 % was possible; this one answers more calls");
   });
 });
 

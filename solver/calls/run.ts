@@ -11,6 +11,7 @@ import { IntervalQueues } from "../../src/calls/queues.js";
 import { placeBreaks } from "./breaks.js";
 import { solveStaffing, type StaffingOptions, type StaffingSolution } from "./staffing.js";
 import { staffingReport, type StaffingReport } from "../../src/calls/figures.js";
+import { DEFAULTS } from "../../src/common/defaults.js";
 
 /** The 1177 pipeline after parsing: demand → queues → shifts → validation → figures (and today's roster, scored the same way). */
 
@@ -30,7 +31,7 @@ export async function runStaffing(problem: CallsProblem, options: StaffingOption
   const solution = await solveStaffing(problem, queues, options);
   const violations = validateStaffing(problem, toRosterShifts(problem, solution.shifts));
   if (violations.length) throw new BrokenRulesError(violations, "no roster keeps every rule with these nurses and contracts");
-  const report = staffingReport(problem, queues, solution.shifts);
+  const report = staffingReport(problem, queues, solution.shifts, { moves: solution.moves, planned: options.moves ?? DEFAULTS.calls.moves });
   let today: StaffingRun["today"] = null;
   if (problem.today) {
     const shifts = placeBreaks(problem, queues, problem.today);

@@ -46,7 +46,12 @@ export interface StaffingReport {
   summary: StaffingSummary;
 }
 
-export function staffingReport(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[]): StaffingReport {
+/**
+ * The figures of a roster. `search`: how many of its planned moves the roster search made, when the
+ * time limit stopped it early (a short --time-limit): a nurse left outside ±5 % is then more likely
+ * there for want of time than for the calls, and her reason says so.
+ */
+export function staffingReport(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[], search?: { moves: number; planned: number }): StaffingReport {
   const staffed = staffedCounts(problem, shifts);
   const intervals: IntervalFigures[] = problem.intervals.map((iv, i) => {
     const n = staffed[i]!;
@@ -101,7 +106,7 @@ export function staffingReport(problem: CallsProblem, queues: IntervalQueues, sh
       paidMinutes: paid,
       contractMinutes: n.contractMinutes,
       deviation: n.contractMinutes > 0 ? paid / n.contractMinutes - 1 : paid > 0 ? 1 : 0,
-      ...(n.contractMinutes > 0 && Math.abs(paid / n.contractMinutes - 1) > CONTRACT_AIM + 1e-9 ? { outsideAim: whyOutsideAim(problem, n.index) } : {}),
+      ...(n.contractMinutes > 0 && Math.abs(paid / n.contractMinutes - 1) > CONTRACT_AIM + 1e-9 ? { outsideAim: whyOutsideAim(problem, n.index, search) } : {}),
     };
   });
   return {
@@ -128,12 +133,16 @@ export function staffingReport(problem: CallsProblem, queues: IntervalQueues, sh
 /**
  * Why a nurse's paid minutes are outside ±5 % of the contract: no whole number of their shifts
  * lands inside (their templates' lengths, maxShifts, available dates), or it could, and the roster
- * answers more calls this way (a paid minute outside ±5 % costs the search one answered call).
+ * answers more calls this way (a paid minute outside ±5 % costs the search one answered call), or
+ * the time limit stopped the search before it had weighed that (`search`: fewer moves than planned).
  */
-export function whyOutsideAim(problem: CallsProblem, nurse: number): string {
+export function whyOutsideAim(problem: CallsProblem, nurse: number, search?: { moves: number; planned: number }): string {
   const c = problem.nurses[nurse]!.contractMinutes;
   const sums = reachablePaidMinutes(problem, nurse, c * 1.5);
-  if (sums.some((r) => Math.abs(r - c) <= CONTRACT_AIM * c + 1e-9)) return "a total within ±5 % was possible; this one answers more calls";
+  if (sums.some((r) => Math.abs(r - c) <= CONTRACT_AIM * c + 1e-9))
+    return search && search.moves < search.planned
+      ? `a total within ±5 % was possible; the time limit stopped the roster search after ${search.moves.toLocaleString("en-US")} of ${search.planned.toLocaleString("en-US")} moves`
+      : "a total within ±5 % was possible; this one answers more calls";
   const below = sums.filter((r) => r < c).pop();
   const above = sums.find((r) => r > c);
   return `no whole number of their shifts lands within ±5 % (nearest ${[below, above].filter((x) => x !== undefined).join(" and ")} min)`;
