@@ -29,6 +29,21 @@ const region = (start: string) => {
   return normalizeCalls(fixture.input, { history: readCallRowsCsv(fixture.historyCsv, "history") });
 };
 
+/** A few days from 2026-11-02 at hourly intervals, `offered` calls each hour. */
+const hourlyProblem = (name: string, days: number, offered: number, shiftTemplates: { id: string; start: string; lengthMinutes: number }[], nurses: { id: string; contractMinutes: number }[]) =>
+  normalizeCalls(
+    callsInputSchema.parse({
+      name,
+      period: { start: "2026-11-02", days },
+      intervalMinutes: 60,
+      target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
+      handleTimeSeconds: 300,
+      forecast: Array.from({ length: 24 * days }, (_, h) => ({ start: `2026-11-0${2 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00`, offered })),
+      shiftTemplates,
+      nurses,
+    }),
+  );
+
 describe("nurse classes", () => {
   it("pools nurses by the templates they work, each nurse with a contract in exactly one class", () => {
     const problem = region("2026-11-02");
@@ -45,21 +60,16 @@ describe("nurse classes", () => {
 
 describe("daily rest across midnight in the solver's count model", () => {
   it("takes a class's late shifts on one date and early ones on the next together, where one row per template let more through than its nurses can work", () => {
-    const problem = normalizeCalls(
-      callsInputSchema.parse({
-        name: "kvall then dag and fm",
-        period: { start: "2026-11-02", days: 2 },
-        intervalMinutes: 60,
-        target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
-        handleTimeSeconds: 300,
-        forecast: Array.from({ length: 48 }, (_, h) => ({ start: `2026-11-0${2 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00`, offered: 20 })),
-        shiftTemplates: [
-          { id: "dag", start: "07:00", lengthMinutes: 480 },
-          { id: "fm", start: "08:00", lengthMinutes: 480 },
-          { id: "kvall", start: "15:00", lengthMinutes: 480 },
-        ],
-        nurses: Array.from({ length: 10 }, (_, n) => ({ id: `n${n}`, contractMinutes: 960 })),
-      }),
+    const problem = hourlyProblem(
+      "kvall then dag and fm",
+      2,
+      20,
+      [
+        { id: "dag", start: "07:00", lengthMinutes: 480 },
+        { id: "fm", start: "08:00", lengthMinutes: 480 },
+        { id: "kvall", start: "15:00", lengthMinutes: 480 },
+      ],
+      Array.from({ length: 10 }, (_, n) => ({ id: `n${n}`, contractMinutes: 960 })),
     );
     const model = countModel(problem, new IntervalQueues(problem, callDemand(problem)), shiftOptions(problem, placementTable(problem)), false);
     // 6 of the 10 on kvall (ending 23:00) on the first date, 3 each on dag (07:00) and fm (08:00) the next: only 4 are left for those 6 shifts
@@ -222,20 +232,15 @@ describe("the upper bound's model holds every valid roster", () => {
   });
 
   it("holds a nurse with two short shifts on one date, where daily rest allows it", () => {
-    const problem = normalizeCalls(
-      callsInputSchema.parse({
-        name: "two a date",
-        period: { start: "2026-11-02", days: 3 },
-        intervalMinutes: 60,
-        target: { answeredWithinSeconds: 480, serviceLevel: 0.75 },
-        handleTimeSeconds: 300,
-        forecast: Array.from({ length: 72 }, (_, h) => ({ start: `2026-11-0${2 + Math.floor(h / 24)}T${String(h % 24).padStart(2, "0")}:00`, offered: 8 })),
-        shiftTemplates: [
-          { id: "tidig", start: "06:00", lengthMinutes: 240 },
-          { id: "sen", start: "21:00", lengthMinutes: 240 },
-        ],
-        nurses: [{ id: "n1", contractMinutes: 960 }],
-      }),
+    const problem = hourlyProblem(
+      "two a date",
+      3,
+      8,
+      [
+        { id: "tidig", start: "06:00", lengthMinutes: 240 },
+        { id: "sen", start: "21:00", lengthMinutes: 240 },
+      ],
+      [{ id: "n1", contractMinutes: 960 }],
     );
     const shift = (day: number, template: number) => toNurseShift(0, placeShift(problem, problem.templates[template]!, day)!, null, problem);
     // 06-10 and 21-01 keep 11 hours' rest; four shifts on three dates
