@@ -189,7 +189,8 @@ export function classRows(
  * 4 not on kvall can work either. A nurse works one shift a date, and every shift of d ending at
  * or after `end` is too close to every shift of d+1 starting less than the rest after it; so for
  * each end on d, those two sets together take at most the class's nurses (Hall's condition for
- * these nested sets: the counts can then be handed out, this rule alone considered). Every roster
+ * these nested sets: for the two dates alone and this rule alone, enough to hand the counts out;
+ * over a run of dates and with the weekly rest, not always). Every roster
  * keeps these rows, but the bound leaves them out: priced apart by date (bound-by-date.ts), region
  * 105's dates were slower and its bound by date 0.2 points looser at the LP's duals. With them the
  * counts answer more once committed to (region 105: 78.1 against 76.8 %), and the roster on
