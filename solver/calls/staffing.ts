@@ -412,35 +412,28 @@ function descend(state: RosterState, wall: Wall, pass: () => Iterable<() => (() 
  * The end of the search, on the best roster: every nurse's every POLISH_SPAN consecutive dates
  * chosen anew (RosterState.relocateDates). The annealing's moves are single shifts; dates the rules
  * tie together (a late shift and the next date's start, a free date and its neighbours) need
- * moving at once.
+ * moving at once. `only`: the nurses to polish, asked before each move (repairShort).
  */
-function polishDates(state: RosterState, random: () => number, wall: Wall): void {
+function polishDates(state: RosterState, random: () => number, wall: Wall, only: (nurse: number) => boolean = () => true): void {
   const { problem } = state;
   const span = Math.min(POLISH_SPAN, problem.periodDays);
   descend(state, wall, function* () {
     for (const n of problem.nurses) {
       if (n.contractMinutes <= 0) continue;
-      for (let day = 0; day + span <= problem.periodDays; day++) yield () => state.relocateDates(n.index, day, span, random);
+      for (let day = 0; day + span <= problem.periodDays && only(n.index); day++) yield () => state.relocateDates(n.index, day, span, random);
     }
   });
 }
 
 /**
  * Nurses still below −10 % of their contract (a hard rule) when the time limit stopped the search:
- * each one's dates chosen anew, POLISH_SPAN at a time, on the true objective, whose heavy penalty
- * below −10 % gives them shifts, until no nurse is short or a pass changes nothing. It runs past the
- * wall: without it no roster is written (region 105 at `--time-limit 5`, 2026-12-07: the greedy
+ * the dates polish (polishDates) over them alone, whose true objective's heavy penalty below −10 %
+ * gives them shifts, until no nurse is short or a pass gains nothing. It runs past the wall (a Wall
+ * that never passes): without it no roster is written (region 105 at `--time-limit 5`, 2026-12-07: the greedy
  * assignment left n09 at 3,780 of 4,320 minutes, and the search had no time to lift her).
  */
 function repairShort(state: RosterState, random: () => number): void {
-  const { problem } = state;
-  const span = Math.min(POLISH_SPAN, problem.periodDays);
-  for (let pass = 0; pass < POLISH_PASSES && !state.feasible; pass++) {
-    let changed = false;
-    for (const n of problem.nurses)
-      for (let day = 0; day + span <= problem.periodDays && state.isShort(n.index, state.paid[n.index]!); day++) if (state.relocateDates(n.index, day, span, random)) changed = true;
-    if (!changed) return;
-  }
+  if (!state.feasible) polishDates(state, random, new Wall(Date.now(), Infinity, 1), (n) => state.isShort(n, state.paid[n]!));
 }
 
 /**

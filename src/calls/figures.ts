@@ -46,12 +46,15 @@ export interface StaffingReport {
   summary: StaffingSummary;
 }
 
+/** The roster search's moves: made, and planned (fewer made: the time limit stopped it). */
+export type SearchMoves = { moves: number; planned: number };
+
 /**
  * The figures of a roster. `search`: how many of its planned moves the roster search made, when the
  * time limit stopped it early (a short --time-limit): a nurse left outside ±5 % is then more likely
  * there for want of time than for the calls, and her reason says so.
  */
-export function staffingReport(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[], search?: { moves: number; planned: number }): StaffingReport {
+export function staffingReport(problem: CallsProblem, queues: IntervalQueues, shifts: readonly NurseShift[], search?: SearchMoves): StaffingReport {
   const staffed = staffedCounts(problem, shifts);
   const intervals: IntervalFigures[] = problem.intervals.map((iv, i) => {
     const n = staffed[i]!;
@@ -136,7 +139,7 @@ export function staffingReport(problem: CallsProblem, queues: IntervalQueues, sh
  * answers more calls this way (a paid minute outside ±5 % costs the search one answered call), or
  * the time limit stopped the search before it had weighed that (`search`: fewer moves than planned).
  */
-export function whyOutsideAim(problem: CallsProblem, nurse: number, search?: { moves: number; planned: number }): string {
+export function whyOutsideAim(problem: CallsProblem, nurse: number, search?: SearchMoves): string {
   const c = problem.nurses[nurse]!.contractMinutes;
   const sums = reachablePaidMinutes(problem, nurse, c * 1.5);
   if (sums.some((r) => Math.abs(r - c) <= CONTRACT_AIM * c + 1e-9))
