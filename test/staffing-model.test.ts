@@ -16,7 +16,7 @@ import { IntervalQueues } from "../src/calls/queues.js";
 import { committedSlopes, countModel } from "../solver/calls/staffing-model.js";
 import { shiftOptions } from "../solver/calls/shift-options.js";
 import { runStaffing } from "../solver/calls/run.js";
-import { startingCounts } from "../solver/calls/staffing.js";
+import { assignmentOrder, startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
 import { paidMinutePrice, pricedRounds, solvedDatedBound, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
@@ -55,6 +55,25 @@ describe("nurse classes", () => {
         const own = problem.nurses[n]!.templates;
         expect(k.templates).toEqual(problem.templates.map((t) => t.index).filter((t) => !own || own.has(t)));
       }
+  });
+
+  it("assigns the classes that may work the most templates first, ties in class order, each class once", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 12 }), (sizes) => {
+        const classes = sizes.map((size, c) => ({ key: `k${c}`, members: [c], templates: Array.from({ length: size }, (_, t) => t) }));
+        const order = assignmentOrder(classes);
+        expect(order.map(([c]) => c).sort((a, b) => a - b)).toEqual(classes.map((_, c) => c));
+        for (const [c, k] of order) expect(k).toBe(classes[c]);
+        for (let j = 1; j < order.length; j++) {
+          const [[a, x], [b, y]] = [order[j - 1]!, order[j]!];
+          expect(x.templates.length > y.templates.length || (x.templates.length === y.templates.length && a < b)).toBe(true);
+        }
+      }),
+    );
+    // region 105's classes in the nurses' order: the one of seven templates first, the night class last
+    const keys = ["0_1_2_3_4_5", "6", "0_1_3_4_5", "0_1_3", "0_1_3_4_5_6", "0_1_2_3", "0_1_2_3_4_5_6"];
+    const region105 = keys.map((key, c) => ({ key, members: [c], templates: key.split("_").map(Number) }));
+    expect(assignmentOrder(region105).map(([, k]) => k.key)).toEqual(["0_1_2_3_4_5_6", "0_1_2_3_4_5", "0_1_3_4_5_6", "0_1_3_4_5", "0_1_2_3", "0_1_3", "6"]);
   });
 });
 
