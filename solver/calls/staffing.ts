@@ -137,16 +137,17 @@ const SEARCH_SHARE = 0.1;
 
 /**
  * The order the classes are assigned in (step 2): those that may work the most templates first,
- * ties in class order (the order their first nurse appears). Measured, not derived; a likely reason:
- * a class that cannot work a counted shift moves it to the best other date and template, and the
- * classes with many templates have the most places to move it to, so the rigid classes, assigned
- * later against what they did, have to move fewer. Chosen on the six bench regions together (2026-12-07, full
- * runs of solveStaffing, seeds 1-3, one at a time): against the nurses' order, region 107 77.64
- * against 77.23 % on average (77.65 against 77.45 without seed 1's run that the wall cut at 60 s),
- * our 30-nurse region 84.20 against 84.00, region 105 76.13 against 76.07; at seed 1 lean 87.04
- * against 86.97 and 106 83.79 against 83.75; the bundled region lost 0.08 (88.71 against 88.79). The
- * assignment also ended sooner on lean and the bundled region (about 2.5 s). The fewest templates
- * first was worse (seed 1: 105 75.62 against 76.19 %, 107 76.74 against 76.79).
+ * ties in class order (the order their first nurse appears). Measured, not derived (a likely
+ * reason: a class that cannot work a counted shift moves it to another date and template, and the
+ * classes with many templates have the most places to move it to). Chosen on the six bench regions
+ * together (2026-12-07, full runs of solveStaffing, seeds 1-3, one at a time; means), against the
+ * nurses' order: region 107 77.64 against 77.23 % (77.65 against 77.45 without seed 1's run that
+ * the wall cut at 60 s), our 30-nurse region 84.20 against 84.00, region 105 76.13 against 76.07;
+ * at seed 1 lean 87.04 against 86.97 and 106 83.79 against 83.75; the bundled region lost 0.08
+ * (88.71 against 88.79). The assignment also ended about 2.5 s sooner on lean and the bundled
+ * region. Beside a busy loop on the other core, region 105 at seed 1: 69.1 and 68.8 % against 61.3
+ * and 56.9. The fewest templates first was worse (seed 1: 105 75.62 against 76.19 %, 107 76.74
+ * against 76.79).
  */
 export function assignmentOrder(classes: readonly NurseClass[]): [number, NurseClass][] {
   return [...classes.entries()].sort(([a, x], [b, y]) => y.templates.length - x.templates.length || a - b);
