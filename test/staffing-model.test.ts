@@ -19,7 +19,7 @@ import { runStaffing } from "../solver/calls/run.js";
 import { assignmentOrder, startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
-import { paidMinutePrice, pricedRounds, solvedDatedBound, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
+import { paidMinutePrice, pricedRounds, solvedDatedBound, upperBoundsInWorker, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
 import { priceByParts } from "../solver/common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
@@ -332,6 +332,22 @@ describe("the bound by date", () => {
     const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
     const lp = await solveWithHighs(dated.model, { timeLimitSeconds: 60, relax: true });
     expect(solved.calls!).toBeLessThanOrEqual(lp.objective + 1e-6);
+  });
+
+  it("skipped (the run's LP counts answer what the envelope credits), stops its dates and leaves the bound to the whole ±5 % model", async () => {
+    const problem = region("2026-11-02");
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const bounds = upperBoundsInWorker(problem, queues, options, 30);
+    bounds.skipDates("a test");
+    const dates = await bounds.dates;
+    expect(dates.counts).toBeNull();
+    expect(dates.bound).toBeNull();
+    expect(dates.run.status).toBe("not solved: a test");
+    const result = await bounds.result;
+    expect(result.aim).not.toBeNull();
+    expect(result.aim!).toBeLessThanOrEqual(result.hard! + 1e-6);
+    expect(result.models.map((m) => [m.name, m.status])).toContainEqual(["bound ±5 % by date", "not solved: a test"]);
   });
 });
 

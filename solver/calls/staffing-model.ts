@@ -116,6 +116,14 @@ export function countModel(
 }
 
 /**
+ * The calls the count model's envelope credits to one of its solutions: the objective without the
+ * contract penalties (the z variables of countModel, each one more nurse on an interval at its slope).
+ */
+export function envelopeCalls(model: LpModel, values: ReadonlyMap<string, number>): number {
+  return model.variables.reduce((sum, v) => (v.name.startsWith("z_") ? sum + v.objective * (values.get(v.name) ?? 0) : sum), 0);
+}
+
+/**
  * The fewest and most paid minutes a nurse can work within ±tolerance of the contract, given the
  * paid lengths of their templates, maxShifts and their available dates (with `oneADate`, one shift
  * a date; else as many as the date has templates). Within ±5 %, when no combination lands inside,

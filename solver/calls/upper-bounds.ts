@@ -99,7 +99,8 @@ export interface PricedDates {
  * wall. A date cut short gives its dual bound and its best solution if it has one; a date with
  * neither leaves the bound by date to the other bounds and its counts to the caller (`unsolved`); a
  * second round cut short leaves the first round's counts and bound. The caller cancels what it no
- * longer needs.
+ * longer needs, or only the dates (`skipDates`): the bound is then the whole ±5 % model's, which
+ * starts at once.
  */
 export function upperBoundsInWorker(
   problem: CallsProblem,
@@ -108,11 +109,12 @@ export function upperBoundsInWorker(
   seconds: number,
   integersAfter: Promise<unknown> = Promise.resolve(),
   datesBy: { first: number; second: number } = { first: Infinity, second: Infinity },
-): { dates: Promise<PricedDates>; result: Promise<UpperBounds>; cancel(): void } {
+): { dates: Promise<PricedDates>; result: Promise<UpperBounds>; cancel(): void; skipDates(reason: string): void } {
   const aimModel = countModel(problem, queues, options, true, CONTRACT_AIM);
   const hardModel = countModel(problem, queues, options, true, CONTRACT_BAND);
   const dated = datedBoundModel(problem, queues, options, aimModel);
   let cancelled = false;
+  let skipped: string | null = null;
   const running = new Set<ReturnType<typeof integerBoundsInWorker>>();
   const solve = (...args: Parameters<typeof integerBoundsInWorker>) => {
     if (cancelled) throw new Error("cancelled");
@@ -120,10 +122,15 @@ export function upperBoundsInWorker(
     running.add(r);
     return r.result.finally(() => running.delete(r));
   };
-  const dates = solve([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
+  // the dates' solves, which skipDates stops (the whole ±5 % model waits for them, so none of its own runs yet)
+  const solveDate = (...args: Parameters<typeof integerBoundsInWorker>) => {
+    if (skipped !== null) throw new Error("the dates were skipped");
+    return solve(...args);
+  };
+  const dates = solveDate([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
     const rounds = lp?.duals
       ? await pricedRounds(problem, queues, options, dated, lp.duals, (parts, round) =>
-          solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP, deadlineSeconds: Math.max(0, ((round === 1 ? datesBy.first : datesBy.second) - Date.now()) / 1000) }, true, solve),
+          solveSpread(parts, DATE_WORKERS, { timeLimitSeconds: DATE_SECONDS, mipGap: DATE_GAP, deadlineSeconds: Math.max(0, ((round === 1 ? datesBy.first : datesBy.second) - Date.now()) / 1000) }, true, solveDate),
         )
       : null;
     const stopped = rounds?.solved.find((b) => b.detail !== "optimal");
@@ -142,8 +149,17 @@ export function upperBoundsInWorker(
       },
     };
   });
-  dates.catch(() => undefined);
-  const result = Promise.all([dates, integersAfter]).then(async ([byDate]): Promise<UpperBounds> => {
+  const datesOrSkipped = dates.catch((error: unknown): PricedDates => {
+    if (skipped === null) throw error;
+    const run = { name: "bound ±5 % by date", status: `not solved: ${skipped}`, integers: integers(dated.model), variables: dated.model.variables.length, seconds: 0 };
+    return { counts: null, unsolved: new Set(), partOf: dated.partOf, bound: null, paidPrice: 0, run };
+  });
+  let datesSettled = false;
+  datesOrSkipped.then(
+    () => (datesSettled = true),
+    () => (datesSettled = true),
+  );
+  const result = Promise.all([datesOrSkipped, integersAfter]).then(async ([byDate]): Promise<UpperBounds> => {
     const [aim, hard] = await solve([{ model: aimModel }, { model: hardModel, relax: true }], { timeLimitSeconds: seconds, mipGap: 0.001 });
     const models: BoundModelRun[] = [
       { name: "bound ±5 %", status: aim!.detail, integers: integers(aimModel), variables: aimModel.variables.length, seconds: aim!.seconds },
@@ -155,10 +171,16 @@ export function upperBoundsInWorker(
   });
   result.catch(() => undefined);
   return {
-    dates,
+    dates: datesOrSkipped,
     result,
     cancel: () => {
       cancelled = true;
+      for (const r of running) r.cancel();
+    },
+    // dates solved already stay: their bound holds
+    skipDates: (reason: string) => {
+      if (datesSettled) return;
+      skipped = reason;
       for (const r of running) r.cancel();
     },
   };
