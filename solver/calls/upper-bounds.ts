@@ -115,18 +115,18 @@ export function upperBoundsInWorker(
   const dated = datedBoundModel(problem, queues, options, aimModel);
   let cancelled = false;
   let skipped: string | null = null;
-  const running = new Set<ReturnType<typeof integerBoundsInWorker>>();
-  const solve = (...args: Parameters<typeof integerBoundsInWorker>) => {
-    if (cancelled) throw new Error("cancelled");
-    const r = integerBoundsInWorker(...args);
-    running.add(r);
-    return r.result.finally(() => running.delete(r));
-  };
-  // the dates' solves, which skipDates stops (the whole ±5 % model waits for them, so none of its own runs yet)
-  const solveDate = (...args: Parameters<typeof integerBoundsInWorker>) => {
-    if (skipped !== null) throw new Error("the dates were skipped");
-    return solve(...args);
-  };
+  // each running solve, and whether it is one of the dates' (which skipDates stops)
+  const running = new Map<ReturnType<typeof integerBoundsInWorker>, boolean>();
+  const solving =
+    (ofDates: boolean) =>
+    (...args: Parameters<typeof integerBoundsInWorker>) => {
+      if (cancelled) throw new Error("cancelled");
+      if (ofDates && skipped !== null) throw new Error("the dates were skipped");
+      const r = integerBoundsInWorker(...args);
+      running.set(r, ofDates);
+      return r.result.finally(() => running.delete(r));
+    };
+  const [solve, solveDate] = [solving(false), solving(true)];
   const dates = solveDate([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: seconds, mipGap: 0.001 }).then(async ([lp]): Promise<PricedDates> => {
     const rounds = lp?.duals
       ? await pricedRounds(problem, queues, options, dated, lp.duals, (parts, round) =>
@@ -154,11 +154,7 @@ export function upperBoundsInWorker(
     const run = { name: "bound ±5 % by date", status: `not solved: ${skipped}`, integers: integers(dated.model), variables: dated.model.variables.length, seconds: 0 };
     return { counts: null, unsolved: new Set(), partOf: dated.partOf, bound: null, paidPrice: 0, run };
   });
-  let datesSettled = false;
-  datesOrSkipped.then(
-    () => (datesSettled = true),
-    () => (datesSettled = true),
-  );
+  datesOrSkipped.catch(() => undefined);
   const result = Promise.all([datesOrSkipped, integersAfter]).then(async ([byDate]): Promise<UpperBounds> => {
     const [aim, hard] = await solve([{ model: aimModel }, { model: hardModel, relax: true }], { timeLimitSeconds: seconds, mipGap: 0.001 });
     const models: BoundModelRun[] = [
@@ -175,13 +171,12 @@ export function upperBoundsInWorker(
     result,
     cancel: () => {
       cancelled = true;
-      for (const r of running) r.cancel();
+      for (const r of running.keys()) r.cancel();
     },
     // dates solved already stay: their bound holds
     skipDates: (reason: string) => {
-      if (datesSettled) return;
       skipped = reason;
-      for (const r of running) r.cancel();
+      for (const [r, ofDates] of running) if (ofDates) r.cancel();
     },
   };
 }
