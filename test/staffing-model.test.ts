@@ -393,7 +393,7 @@ describe("the dates' second round, with paid minutes priced (upper-bounds.ts)", 
 });
 
 describe("the dates cut short by the run's deadline (upper-bounds.ts)", () => {
-  it("a date without a solution leaves the bound to the other bounds, its counts to the caller's, and no second round; past the deadline none starts", async () => {
+  it("a date without a solution leaves its counts to the caller's and no second round; past the deadline none starts, and each date counts in the bound at its LP relaxation", async () => {
     const { problem, queues, options } = await smallWeekStaffed();
     const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
     const [lp] = await integerBoundsInWorker([{ model: dated.model, relax: true, duals: true }], { timeLimitSeconds: 60, mipGap: 0 }).result;
@@ -403,11 +403,14 @@ describe("the dates cut short by the run's deadline (upper-bounds.ts)", () => {
     const none = await pricedRounds(problem, queues, options, dated, lp!.duals!, (parts) => solve(parts, 0), 0);
     expect(none.unsolved.size).toBe(problem.periodDays);
     expect(none.counts).toBeNull();
-    expect(none.bound).toBeNull();
     expect(none.paidPrice).toBe(0);
+    // every date at its LP relaxation, priced by the LP's own duals: the LP's optimum (a bound, only looser than the dates' integer models)
+    expect(none.relaxed).toBe(problem.periodDays);
+    expect(none.bound!).toBeCloseTo(lp!.bound!, 1);
     // date 2 stopped before HiGHS found a solution (its dual bound alone); an overrun limit of 0 would price any overrun
     const cut = await pricedRounds(problem, queues, options, dated, lp!.duals!, async (parts) => (await solve(parts)).map(({ values, ...b }, k) => (k === 2 ? b : { ...b, ...(values ? { values } : {}) })), 0);
     expect([...cut.unsolved]).toEqual(["d2"]);
+    expect(cut.relaxed).toBe(0);
     expect(cut.paidPrice).toBe(0);
     expect(cut.solved.length).toBe(problem.periodDays);
     expect(cut.bound).not.toBeNull();

@@ -2,7 +2,7 @@ import type { CallsProblem } from "../../src/calls/model.js";
 import type { IntervalQueues } from "../../src/calls/queues.js";
 import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
 import { priceByParts, type PricedParts } from "../common/lagrangian.js";
-import { integerBoundsInWorker, rowSides, type IntegerBound, type LpModel } from "../common/lp.js";
+import { integerBoundsInWorker, rowSides, solveWithHighs, type IntegerBound, type LpModel } from "../common/lp.js";
 import { datedBoundModel, type DatedBoundModel } from "./bound-by-date.js";
 import { countsValue } from "./counted-groups.js";
 import type { ShiftOption } from "./shift-options.js";
@@ -142,7 +142,11 @@ export function upperBoundsInWorker(
       paidPrice: rounds?.paidPrice ?? 0,
       run: {
         name: `bound ±5 % by date (${rounds?.dates ?? 0} integer models, priced by the LP's duals${rounds?.paidPrice ? `, again with a paid minute at ${rounds.paidPrice.toFixed(4)} calls` : ""})`,
-        status: !rounds ? `LP ${lp?.detail ?? "not solved"}` : rounds.bound === null ? "a date without a bound" : (stopped?.detail ?? "optimal"),
+        status: !rounds
+          ? `LP ${lp?.detail ?? "not solved"}`
+          : rounds.bound === null
+            ? "a date without a bound"
+            : `${stopped?.detail ?? "optimal"}${rounds.relaxed ? `; ${rounds.relaxed} date(s) bounded by their LP relaxation` : ""}`,
         integers: integers(dated.model),
         variables: dated.model.variables.length,
         seconds: (lp?.seconds ?? 0) + (rounds?.solved.reduce((s, b) => s + b.seconds, 0) ?? 0),
@@ -225,7 +229,8 @@ export async function solvedDatedBound(problem: CallsProblem, queues: IntervalQu
 /**
  * The bound by date at the LP's duals and, where its counts overran the contracts by more than
  * `overrunLimit` (paidMinutePrice), once more with the paid row's price raised: the tighter bound of
- * the two (null when a date has none in both), the second round's counts when every date has a
+ * the two (a date without a dual bound counts at its LP relaxation, `relaxed` of them; null when
+ * HiGHS solves not even that), the second round's counts when every date has a
  * solution (else the first's: the dates that have one, the others `unsolved`), every date solved
  * (both rounds), and the price used (0: one round). The price needs every date's counts: the
  * first round cut short has no second.
@@ -238,14 +243,20 @@ export async function pricedRounds(
   duals: readonly [string, number][],
   solveDates: (parts: readonly LpModel[], round: 1 | 2) => Promise<IntegerBound[]>,
   overrunLimit = OVERRUN_LIMIT,
-): Promise<{ bound: number | null; counts: Map<string, number> | null; unsolved: Set<string>; solved: IntegerBound[]; dates: number; paidPrice: number }> {
+): Promise<{ bound: number | null; counts: Map<string, number> | null; unsolved: Set<string>; solved: IntegerBound[]; dates: number; relaxed: number; paidPrice: number }> {
   const round = async (prices: Map<string, number>, which: 1 | 2) => {
     const priced = priceByParts(dated.model, prices, dated.partOf);
     const names = [...priced.parts.keys()];
-    const solved = await solveDates([...priced.parts.values()], which);
+    const parts = [...priced.parts.values()];
+    const solved = await solveDates(parts, which);
     const unsolved = new Set(names.filter((_, k) => !solved[k]!.values));
+    // a date the deadline cut before HiGHS had a dual bound is bounded by its LP relaxation: looser,
+    // but the bound by date stays, where the whole ±5 % model, which starts after the dates, may not
+    // end within the time limit either (region 105 in a slow hour: no bound at all)
+    const bounds = await Promise.all(solved.map(async (b, k) => b.bound ?? (await relaxedBound(parts[k]!))));
     return {
-      bound: names.length ? pricedSum(priced, solved) : null,
+      bound: names.length ? pricedSum(priced, bounds) : null,
+      relaxed: solved.filter((b, k) => b.bound === null && bounds[k] !== null).length,
       counts: unsolved.size < names.length ? new Map(solved.flatMap((b) => b.values ?? [])) : null,
       unsolved,
       solved,
@@ -267,6 +278,7 @@ export async function pricedRounds(
     unsolved: last.unsolved,
     solved: [...first.solved, ...again.solved],
     dates: first.dates,
+    relaxed: first.relaxed + again.relaxed,
     paidPrice: price,
   };
 }
@@ -288,7 +300,13 @@ async function solveSpread(
   return parts.map((_, k) => byShare[k % threads]![Math.floor(k / threads)]!);
 }
 
-/** The bound by date: the dates' dual bounds, the priced rows' constant and the free variables (null when a date has no bound). */
-function pricedSum(priced: PricedParts, solved: readonly IntegerBound[]): number | null {
-  return solved.every((b) => b.bound !== null) ? solved.reduce((s, b) => s + b.bound!, 0) + priced.constant + priced.free : null;
+/** The bound by date: the dates' bounds, the priced rows' constant and the free variables (null when a date has no bound). */
+function pricedSum(priced: PricedParts, bounds: readonly (number | null)[]): number | null {
+  return bounds.every((b) => b !== null) ? bounds.reduce<number>((s, b) => s + b!, 0) + priced.constant + priced.free : null;
+}
+
+/** A date's LP relaxation optimum (at least its integer optimum), null when HiGHS does not solve it. */
+async function relaxedBound(part: LpModel): Promise<number | null> {
+  const lp = await solveWithHighs(part, { timeLimitSeconds: 10, relax: true });
+  return lp.status === "optimal" ? lp.objective : null;
 }
