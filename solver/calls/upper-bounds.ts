@@ -96,9 +96,10 @@ export interface PricedDates {
  * model, which starts once the dates are solved and `integersAfter` has settled (the caller's own
  * solves done). No date of the first round starts after `datesBy.first` (epoch ms) or runs past it,
  * none of the second round (pricedRounds) after `datesBy.second`: the caller's time limit is a
- * wall. A date cut short gives its dual bound and its best solution if it has one; a date with
- * neither leaves the bound by date to the other bounds and its counts to the caller (`unsolved`); a
- * second round cut short leaves the first round's counts and bound. The caller cancels what it no
+ * wall. A date cut short gives its dual bound and its best solution if it has one; a date without a
+ * dual bound counts in the bound at its LP relaxation (pricedRounds), one without a solution leaves
+ * its counts to the caller (`unsolved`); a second round cut short leaves the first round's counts (the
+ * bound is the tighter of the two rounds' either way). The caller cancels what it no
  * longer needs, or only the dates (`skipDates`): the bound is then the whole ±5 % model's, which
  * starts at once.
  */
