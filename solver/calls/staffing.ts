@@ -303,9 +303,10 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     // the dates' integer models at the LP's prices, when every date has a solution: the counts
     // committed to their peaks, else their own counts, when they answer clearly more calls than the
     // LP's (PRICED_MARGIN)
-    const byDate = bounds && !envelopeKept ? await bounds.dates.catch(() => null) : null;
+    // (stopped above: settled already, its counts not wanted)
+    const byDate = bounds ? await bounds.dates.catch(() => null) : null;
     if (byDate?.paidPrice) searchFrom = by(1 - SEARCH_SHARE);
-    if (byDate?.counts) {
+    if (byDate?.counts && !envelopeKept) {
       // dates the deadline cut short before a solution keep the LP's counts
       const priced: LpSolution = { status: "feasible", objective: NaN, values: withUnsolvedDates(byDate, counts.values), detail: "priced dates" };
       const committed = await committedTo("counts, committed to the priced dates (LP)", priced);
