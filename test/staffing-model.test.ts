@@ -419,12 +419,52 @@ describe("the dates cut short by the run's deadline (upper-bounds.ts)", () => {
     expect(own.filter((name) => dated.partOf(name) === "d2")).toEqual([]);
     // the caller's counts (here: every variable at 7) fill in date 2, and only date 2
     const fallback = new Map(dated.model.variables.map((v) => [v.name, 7]));
-    const merged = withUnsolvedDates({ ...cut, partOf: dated.partOf }, fallback);
+    const merged = withUnsolvedDates({ ...cut, partOf: dated.partOf, onDate: dated.onDate }, fallback);
+    // one week: no date a week apart
+    expect(merged.weekApart).toEqual([]);
     for (const v of dated.model.variables) {
       const part = dated.partOf(v.name);
-      if (part === "d2") expect(merged.get(v.name)).toBe(7);
-      else expect(merged.get(v.name)).toBe(cut.counts!.get(v.name));
+      if (part === "d2") expect(merged.counts.get(v.name)).toBe(7);
+      else expect(merged.counts.get(v.name)).toBe(cut.counts!.get(v.name));
     }
+  });
+
+  it("a date the deadline stopped takes the counts of the same weekday a week apart where that one was solved, capped by its own eligible nurses; else its best solution, else the caller's", () => {
+    const problem = region("2026-11-02");
+    const queues = new IntervalQueues(problem, callDemand(problem));
+    const options = shiftOptions(problem, placementTable(problem));
+    const dated = datedBoundModel(problem, queues, options, countModel(problem, queues, options, true, 0.05));
+    const dateOf = (name: string) => dated.partOf(name);
+    const countsOrShares = dated.model.variables.filter((v) => /^[xw]_/.test(v.name) && dateOf(v.name) !== null);
+    // each date's own solution: 1 + its dayIndex on every count and class share; a date a week apart differs
+    const own = new Map(countsOrShares.map((v) => [v.name, 1 + Number(dateOf(v.name)!.slice(1))]));
+    const fallback = new Map(countsOrShares.map((v) => [v.name, 100]));
+    // d10 cut with a solution, d3 solved: d10 takes d3's; d5 without one, d12 cut with one (no date a
+    // week apart solved): the caller's and d12's own
+    const unsolved = new Set(["d5"]);
+    const stopped = new Set(["d10", "d5", "d12"]);
+    const counts = new Map([...own].filter(([name]) => !unsolved.has(dateOf(name)!)));
+    const filled = withUnsolvedDates({ counts, unsolved, stopped, partOf: dated.partOf, onDate: dated.onDate }, fallback);
+    expect(filled.weekApart).toEqual(["d10"]);
+    let moved = 0;
+    for (const v of countsOrShares) {
+      const part = dateOf(v.name)!;
+      const value = filled.counts.get(v.name);
+      if (part === "d5") expect(value).toBe(100);
+      else if (part === "d12") expect(value).toBe(13);
+      else if (part !== "d10") expect(value).toBe(own.get(v.name));
+      else {
+        // d3's value (4) where d3 has the same variable, capped by d10's upper bound; none where d3 has none
+        const from = dated.onDate(v.name, 3);
+        expect(value).toBe(from && own.has(from.name) ? Math.min(4, v.upper!) : undefined);
+        if (value !== undefined) moved++;
+      }
+    }
+    expect(moved).toBeGreaterThan(0);
+    // a count of d3 lands on its namesake of d10
+    const sample = countsOrShares.find((v) => dateOf(v.name) === "d3" && v.name.startsWith("x_"))!;
+    expect(dated.onDate(sample.name, 10)!.name).toBe(sample.name.replace(/^x_3_/, "x_10_"));
+    expect(dated.onDate("z_17_0", 10)).toBeNull();
   });
 });
 

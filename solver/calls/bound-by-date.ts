@@ -26,12 +26,20 @@ import { envelopeSlopes } from "./staffing-model.js";
 const STEP_FLOOR_CALLS = 0.5;
 
 /** A date's part: `d3` for dayIndex 3. */
-const datePart = (day: number) => `d${day}`;
+export const datePart = (day: number) => `d${day}`;
+/** The dayIndex of a date's part (datePart). */
+export const partDay = (part: string) => Number(part.slice(1));
 
 export interface DatedBoundModel {
   model: LpModel;
   /** the part of each variable: its date, or null (the nurses' template mix, the intervals two dates reach) */
   partOf: (variable: string) => string | null;
+  /**
+   * The same count (x, its template and break position) or class share (w, its class and template)
+   * on another date, with its upper bound there (the nurses eligible that date); null for other
+   * variables and where that date has no such variable.
+   */
+  onDate: (variable: string, day: number) => { name: string; upper: number } | null;
 }
 
 /** The staircase rows of interval i on `values` (answered calls at 0, 1, ... nurses), with the cover's count terms; none where the envelope is the curve. */
@@ -97,5 +105,13 @@ export function datedBoundModel(problem: CallsProblem, queues: IntervalQueues, o
     }
     return null;
   };
-  return { model: { sense: "max", variables, rows }, partOf };
+  const upperOf = new Map(variables.map((v) => [v.name, v.upper ?? Infinity]));
+  const onDate = (name: string, day: number) => {
+    const bits = name.split("_");
+    // x_{date}_{template}_{break}, w_{class}_{date}_{template}
+    const moved = bits[0] === "x" ? `x_${day}_${bits[2]}_${bits[3]}` : bits[0] === "w" ? `w_${bits[1]}_${day}_${bits[3]}` : null;
+    const upper = moved === null ? undefined : upperOf.get(moved);
+    return moved === null || upper === undefined ? null : { name: moved, upper };
+  };
+  return { model: { sense: "max", variables, rows }, partOf, onDate };
 }

@@ -112,16 +112,19 @@ const PRICED_MARGIN = 0.01;
  * The shares of the time limit by which the dates' first and second rounds (upper-bounds.ts) end: no
  * date starts after its round's or runs past it. The second round (where the first overran the
  * contracts) ends by three quarters, so that the assignment and the search keep the rest: on
- * region 107 it ends at about 37 s of 60. The first round is the counts' source everywhere, so it
- * may run longer: on an idle machine region 105's ends at about 41 s, in a slow hour at 52 s
- * (2026-12-07). With another solve on the second core (issue #16's conditions; 2026-12-07, a busy
- * loop beside solveStaffing) it had no deadline and ran to about 65 s: the run took 73.5 s, past its
- * limit, with no search (73.45 %). A date cut short keeps its best solution, and one without any
- * the LP's counts (withUnsolvedDates). Under that load (one run each, noisy): the first round by
- * 0.8 of the limit gave 61.0 % (its assignment cut by the limit), by 0.85 74.4 %, by 0.9 65.3 %
- * (no time left for the assignment), each ending at 60.1-60.2 s.
+ * region 107 it ends at about 37 s of 60. The first round is the counts' source everywhere: on an
+ * idle machine region 105's ends at 35-41 s, in a slow hour at 47-52 s, beside another solve on the
+ * second core (issue #16's conditions: a busy loop beside solveStaffing) at about 51 s. After it, the
+ * assignment and the search need about 12 s there, 15-17 s under that load: by 0.85 of the limit
+ * (51 s) the assignment was cut, the search got no moves, and the roster ended at 58.9-76.1 % in
+ * the slow hour, 68.8 % under load (2026-12-07). By 0.7 (42 s) the dates the deadline stops take
+ * the counts of the same weekday a week apart (withUnsolvedDates), which answer about as many calls
+ * as their own: under load 75.4 and 75.7 % (4 and 6 dates stopped, the run ending at 57-58 s); on an
+ * idle machine no date is stopped and the roster is the same (76.23 %). Tried before, with the LP's
+ * counts for the dates cut short: by 0.72 under load 74.75 % (4 dates at the LP's counts), by 0.8
+ * 61.0 %, by 0.9 65.3 %.
  */
-const FIRST_ROUND_BY = 0.85;
+const FIRST_ROUND_BY = 0.7;
 const SECOND_ROUND_BY = 0.75;
 /**
  * After the dates' second round, the share of the time limit the search keeps from the assignment
@@ -307,13 +310,16 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     const byDate = bounds ? await bounds.dates.catch(() => null) : null;
     if (byDate?.paidPrice) searchFrom = by(1 - SEARCH_SHARE);
     if (byDate?.counts && !envelopeKept) {
-      // dates the deadline cut short before a solution keep the LP's counts
-      const priced: LpSolution = { status: "feasible", objective: NaN, values: withUnsolvedDates(byDate, counts.values), detail: "priced dates" };
+      // dates the deadline stopped take the counts of the same weekday a week apart, else their best
+      // solution, else the LP's (withUnsolvedDates)
+      const filled = withUnsolvedDates(byDate, counts.values);
+      const priced: LpSolution = { status: "feasible", objective: NaN, values: filled.counts, detail: "priced dates" };
       const committed = await committedTo("counts, committed to the priced dates (LP)", priced);
       const [fromCommitted, fromPriced] = [answered(committed), answered(priced)];
       const taken = startingCounts({ committed: fromCommitted, priced: fromPriced, lp: fromLp }, totalOffered);
       const share = (v: number) => `${((100 * v) / totalOffered).toFixed(1)} %`;
-      const unsolved = byDate.unsolved.size ? ` (${byDate.unsolved.size} dates cut short by the deadline: the LP's counts there)` : "";
+      const lpDates = [...byDate.unsolved].filter((d) => !filled.weekApart.includes(d)).length;
+      const unsolved = byDate.stopped.size ? ` (${byDate.stopped.size} dates stopped by the deadline: ${filled.weekApart.length} with the counts of the same weekday a week apart, ${lpDates} with the LP's, the rest with their best solution)` : "";
       models.push({ name: "counts by date (the bound's priced dates)", solver: "highs", status: `${taken} taken; calls answered: the dates' own${unsolved} ${share(fromPriced)}, committed to them ${share(fromCommitted)}, the LP's ${share(fromLp)}`, integers: 0, variables: byDate.counts.size, seconds: 0 });
       counts = { committed, priced, lp: counts }[taken];
     }
