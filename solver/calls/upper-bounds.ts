@@ -1,6 +1,7 @@
 import type { CallsProblem } from "../../src/calls/model.js";
 import type { IntervalQueues } from "../../src/calls/queues.js";
 import { CONTRACT_AIM, CONTRACT_BAND } from "../../src/calls/rules.js";
+import { groupBy } from "../../src/common/group.js";
 import { priceByParts, type PricedParts } from "../common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs, type IntegerBound, type LpModel } from "../common/lp.js";
 import { datedBoundModel, datePart, partDay, type DatedBoundModel } from "./bound-by-date.js";
@@ -211,20 +212,21 @@ export function upperBoundsInWorker(
  *   So it stands in for dates the deadline stopped; it is no way to skip solving them.
  */
 export function withUnsolvedDates(dates: Pick<PricedDates, "counts" | "unsolved" | "stopped" | "partOf" | "onDate">, fallback: ReadonlyMap<string, number>): { counts: Map<string, number>; weekApart: string[] } {
-  const solved = [...(dates.counts ?? [])];
-  const counts = new Map(solved);
+  // each date's own values, grouped once
+  const byDate = groupBy(dates.counts ?? [], ([name]) => dates.partOf(name));
+  const counts = new Map(dates.counts ?? []);
   const weekApart: string[] = [];
   const stopped = new Set([...dates.stopped, ...dates.unsolved]);
   for (const part of stopped) {
     const day = partDay(part);
-    const source = [day - 7, day + 7].map(datePart).find((p) => !stopped.has(p) && solved.some(([name]) => dates.partOf(name) === p));
+    const source = [day - 7, day + 7].map(datePart).find((p) => !stopped.has(p) && byDate.has(p));
     if (source === undefined) {
       if (dates.unsolved.has(part)) for (const [name, value] of fallback) if (dates.partOf(name) === part) counts.set(name, value);
       continue;
     }
-    for (const name of [...counts.keys()]) if (dates.partOf(name) === part) counts.delete(name);
-    for (const [name, value] of solved) {
-      const moved = dates.partOf(name) === source ? dates.onDate(name, day) : null;
+    for (const [name] of byDate.get(part) ?? []) counts.delete(name);
+    for (const [name, value] of byDate.get(source)!) {
+      const moved = dates.onDate(name, day);
       if (moved && dates.partOf(moved.name) === part) counts.set(moved.name, Math.min(value, moved.upper));
     }
     weekApart.push(part);
