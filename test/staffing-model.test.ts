@@ -19,7 +19,7 @@ import { runStaffing } from "../solver/calls/run.js";
 import { assignmentOrder, startingCounts } from "../solver/calls/staffing.js";
 import { classCountedShifts, countedGroups, staffedByOptions } from "../solver/calls/counted-groups.js";
 import { datedBoundModel } from "../solver/calls/bound-by-date.js";
-import { paidMinutePrice, pricedRounds, solvedDatedBound, upperBoundsInWorker, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
+import { paidMinutePrice, pricedRounds, secondRoundCounts, solvedDatedBound, upperBoundsInWorker, withUnsolvedDates } from "../solver/calls/upper-bounds.js";
 import { priceByParts } from "../solver/common/lagrangian.js";
 import { integerBoundsInWorker, rowSides, solveWithHighs } from "../solver/common/lp.js";
 
@@ -427,6 +427,26 @@ describe("the dates cut short by the run's deadline (upper-bounds.ts)", () => {
       if (part === "d2") expect(merged.counts.get(v.name)).toBe(7);
       else expect(merged.counts.get(v.name)).toBe(cut.counts!.get(v.name));
     }
+  });
+
+  it("a second round cut short keeps its dates' counts, the first round's for the dates it did not solve (counted as stopped), the first's alone when it solved none", () => {
+    // counts x_{date}_{template}; the variable joining dates has no date
+    const partOf = (name: string) => (name.startsWith("x_") ? `d${name.split("_")[1]}` : null);
+    const first = { counts: new Map([["x_0_a", 1], ["x_1_a", 1], ["x_2_a", 1], ["v_3", 1]]), unsolved: new Set<string>(), stopped: new Set(["d2"]) };
+    const whole = { counts: new Map([["x_0_a", 2], ["x_1_a", 2], ["x_2_a", 2]]), unsolved: new Set<string>(), stopped: new Set<string>() };
+    expect(secondRoundCounts(first, whole, partOf)).toBe(whole);
+    const none = { counts: null, unsolved: new Set(["d0", "d1", "d2"]), stopped: new Set(["d0", "d1", "d2"]) };
+    expect(secondRoundCounts(first, none, partOf)).toBe(first);
+    // d1 not started in the second round, d0 cut with a solution
+    const cut = { counts: new Map([["x_0_a", 2], ["x_2_a", 2]]), unsolved: new Set(["d1"]), stopped: new Set(["d0", "d1"]) };
+    const merged = secondRoundCounts(first, cut, partOf);
+    expect([...merged.counts!].sort()).toEqual([["x_0_a", 2], ["x_1_a", 1], ["x_2_a", 2]]);
+    expect([...merged.stopped].sort()).toEqual(["d0", "d1"]);
+    expect(merged.unsolved.size).toBe(0);
+    // a date neither round solved stays unsolved (the caller's counts then)
+    const neither = secondRoundCounts({ ...first, counts: new Map([["x_0_a", 1]]), unsolved: new Set(["d1", "d2"]) }, cut, partOf);
+    expect([...neither.unsolved]).toEqual(["d1"]);
+    expect(neither.counts!.has("x_1_a")).toBe(false);
   });
 
   it("a date the deadline stopped takes the counts of the same weekday a week apart where that one was solved, capped by its own eligible nurses; else its best solution, else the caller's", () => {
