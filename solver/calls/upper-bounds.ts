@@ -338,7 +338,8 @@ type RoundCounts = { counts: Map<string, number> | null; unsolved: Set<string>; 
  * LP's counts instead of the first round's: 71.07 % with 11 dropped.
  */
 export function secondRoundCounts(first: RoundCounts, again: RoundCounts, partOf: DatedBoundModel["partOf"]): RoundCounts {
-  if (!again.unsolved.size || !again.counts) return again.unsolved.size ? first : again;
+  if (!again.unsolved.size) return again;
+  if (!again.counts) return first;
   const counts = new Map(again.counts);
   for (const [name, value] of first.counts ?? []) {
     const part = partOf(name);
