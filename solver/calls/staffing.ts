@@ -338,12 +338,12 @@ export async function solveStaffing(problem: CallsProblem, queues: IntervalQueue
     /** Class k's assignment ILP against `others` on every interval, its shifts added to the roster; the counted shifts left to the greedy assignment. */
     const assignClass = async (k: NurseClass, mine: ReadonlyMap<string, ShiftOption[]>, others: readonly number[]): Promise<ShiftOption[]> => {
       const groups = countedGroups(problem, queues, allOptions, mine, others, k.members);
-      const every = () => groups.flatMap((g) => g.options);
+      const allCounted = () => groups.flatMap((g) => g.options);
       // none past the time limit: the greedy assignment takes its shifts
-      if (!groups.length || Date.now() >= by(1)) return every();
+      if (!groups.length || Date.now() >= by(1)) return allCounted();
       const assignment = assignmentModel(problem, groups, SOFT_WEIGHT, HARD_WEIGHT);
       const assigned = await solveModel(`assignment ${k.key}`, assignment.model, ASSIGNMENT_GAP);
-      if (assigned.status !== "optimal" && assigned.status !== "feasible") return every();
+      if (assigned.status !== "optimal" && assigned.status !== "feasible") return allCounted();
       const used = new Map<CountedGroup, number>();
       for (const [name, { nurse, group }] of assignment.y) {
         if ((assigned.values.get(name) ?? 0) < 0.5) continue;
